@@ -1,0 +1,27 @@
+namespace UmhActors.Native.Exit;
+
+/// <summary>
+/// How a helper process ended, as <c>waitid()</c> reported it: an exit code, or the signal that
+/// killed it and whether it dumped core; plus its wall-clock uptime.
+/// </summary>
+/// <param name="Pid">The helper's process id (no longer valid: the process is reaped).</param>
+/// <param name="ExitCode">The exit code when the process exited; null when a signal killed it.</param>
+/// <param name="Signal">The killing signal's number; null when the process exited.</param>
+/// <param name="CoreDumped">True when the kernel reported a core dump (<c>CLD_DUMPED</c>).</param>
+/// <param name="Uptime">From spawn to the exit being observed.</param>
+public sealed record ExitStatus(int Pid, int? ExitCode, int? Signal, bool CoreDumped, TimeSpan Uptime)
+{
+    /// <summary>True when the process called exit (any code); false when a signal killed it.</summary>
+    public bool Exited => ExitCode.HasValue;
+
+    /// <summary>True when a signal killed the process.</summary>
+    public bool Signaled => Signal.HasValue;
+
+    /// <summary>The signal's name ("SIGSEGV"), or null when the process exited.</summary>
+    public string? SignalName => Signal is { } s ? SignalNames.Of(s) : null;
+
+    /// <summary>"pid 42 exited with code 3 after 12 ms" or "pid 42 killed by SIGSEGV (11), core dumped, after 5 ms".</summary>
+    public override string ToString() => Exited
+        ? $"pid {Pid} exited with code {ExitCode} after {Uptime.TotalMilliseconds:F0} ms"
+        : $"pid {Pid} killed by {SignalName} ({Signal}){(CoreDumped ? ", core dumped," : "")} after {Uptime.TotalMilliseconds:F0} ms";
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+using UmhActors.Native.Handles;
+using static Tmds.Linux.LibC;
+
+namespace UmhActors.Native.Io;
+
+/// <summary>
+/// One epoll instance and the one thread that waits on it. Pipes and pidfds of every helper are
+/// registered edge-triggered here, so thousands of helpers cost no thread each.
+/// </summary>
+internal sealed unsafe class Reactor : IDisposable
+{
+    private const ulong WakeToken = 0;
+    private const int MaxEventsPerWait = 256;
+
+    private static readonly Lazy<Reactor> s_shared = new(() => new Reactor("umh-reactor"));
+
+    private readonly ConcurrentDictionary<ulong, IReadinessHandler> _handlers = new();
+    private readonly int _epollFd;
+    private readonly int _wakeFd;
+    private readonly Thread _thread;
+    private long _lastToken;
+    private volatile bool _stopping;
+
+    public Reactor(string name)
+    {
+        _epollFd = NativeCallException.ThrowIfFailed(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
+        _wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (_wakeFd == -1)
+        {
+            var error = NativeCallException.FromLastError("eventfd");
+            close(_epollFd);
+            throw error;
+        }
+        var ev = new epoll_event { events = EPOLLIN };
+        ev.data.u64 = WakeToken;
+        NativeCallException.ThrowIfFailed(epoll_ctl(_epollFd, EPOLL_CTL_ADD, _wakeFd, &ev), "epoll_ctl(ADD eventfd)");
+        _thread = new Thread(Loop) { IsBackground = true, Name = name };
+        _thread.UnsafeStart();
+    }
+
+    /// <summary>The process-wide reactor that serves every helper's pipes and pidfd.</summary>
+    public static Reactor Shared => s_shared.Value;
+
+    /// <summary>Registers <paramref name="fd"/> edge-triggered for <paramref name="events"/>;
+    /// returns the token to unregister with.</summary>
+    public ulong Register(FileDescriptorHandle fd, uint events, IReadinessHandler handler)
+    {
+        var token = (ulong)Interlocked.Increment(ref _lastToken);
+        _handlers[token] = handler;
+        var ev = new epoll_event { events = (int)events };
+        ev.data.u64 = token;
+        var added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            if (epoll_ctl(_epollFd, EPOLL_CTL_ADD, fd.Fd, &ev) == -1)
+            {
+                _handlers.TryRemove(token, out _);
+                throw NativeCallException.FromLastError("epoll_ctl(ADD)");
+            }
+        }
+        finally
+        {
+            if (added) fd.DangerousRelease();
+        }
+        return token;
+    }
+
+    /// <summary>Stops delivering events for <paramref name="token"/>. Safe after the fd closed
+    /// (closing an fd already removed it from the epoll set).</summary>
+    public void Unregister(FileDescriptorHandle fd, ulong token)
+    {
+        _handlers.TryRemove(token, out _);
+        var added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            epoll_ctl(_epollFd, EPOLL_CTL_DEL, fd.Fd, null);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed: the kernel dropped the registration with the fd.
+        }
+        finally
+        {
+            if (added) fd.DangerousRelease();
+        }
+    }
+
+    /// <summary>The number of fds currently registered.</summary>
+    public int RegisteredCount => _handlers.Count;
+
+    public void Dispose()
+    {
+        _stopping = true;
+        ulong one = 1;
+        write(_wakeFd, &one, sizeof(ulong));
+        _thread.Join();
+        close(_wakeFd);
+        close(_epollFd);
+    }
+
+    private void Loop()
+    {
+        var events = (epoll_event*)NativeMemory.Alloc((nuint)(MaxEventsPerWait * sizeof(epoll_event)));
+        try
+        {
+            while (!_stopping)
+            {
+                var count = epoll_wait(_epollFd, events, MaxEventsPerWait, -1);
+                if (count == -1)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == EINTR) continue;
+                    // epoll_wait on our own valid fd cannot fail otherwise; failing loudly beats a silent stall.
+                    Environment.FailFast($"umh reactor: epoll_wait: {new NativeCallException("epoll_wait", errno).Message}");
+                }
+                for (var i = 0; i < count; i++)
+                {
+                    var token = events[i].data.u64;
+                    if (token == WakeToken)
+                    {
+                        ulong drained;
+                        read(_wakeFd, &drained, sizeof(ulong));
+                        continue;
+                    }
+                    if (_handlers.TryGetValue(token, out var handler))
+                        handler.OnReady((uint)events[i].events);
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+namespace UmhActors.Native.Launch;
+
+/// <summary>
+/// How to start a helper: argv, environment, working directory and stdio. Immutable; build
+/// with <c>With…</c> from <see cref="Default"/>.
+/// </summary>
+/// <remarks>
+/// The environment starts from the kernel's minimal <c>HOME=/</c> and
+/// <c>PATH=/sbin:/bin:/usr/sbin:/usr/bin</c> (or from the host's environment when
+/// <see cref="InheritEnvironment"/> is set), then <see cref="Environment"/> is applied on top.
+/// </remarks>
+public sealed record LaunchOptions
+{
+    /// <summary>The environment every helper starts from, as in the kernel's <c>call_usermodehelper</c> users.</summary>
+    public static readonly IReadOnlyDictionary<string, string> MinimalEnvironment = new Dictionary<string, string>
+    {
+        ["HOME"] = "/",
+        ["PATH"] = "/sbin:/bin:/usr/sbin:/usr/bin",
+    };
+
+    /// <summary>No arguments, minimal environment, working directory <c>/</c>, three pipes.</summary>
+    public static LaunchOptions Default { get; } = new();
+
+    /// <summary>Arguments after argv[0].</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>argv[0]; null means the blob's name (or the path for path launches).</summary>
+    public string? Argv0 { get; init; }
+
+    /// <summary>Variables set on top of the starting environment (they win on conflict).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Start from the host's environment instead of the minimal one. Off by default:
+    /// host secrets in environment variables should not reach helpers by accident.</summary>
+    public bool InheritEnvironment { get; init; }
+
+    /// <summary>The helper's working directory; <c>/</c> by default.</summary>
+    public string WorkingDirectory { get; init; } = "/";
+
+    /// <summary>What fds 0, 1 and 2 are; pipes by default.</summary>
+    public StdioMode Stdio { get; init; } = StdioMode.Pipes;
+
+    /// <summary>These options with argv[1..] set to <paramref name="arguments"/>.</summary>
+    public LaunchOptions WithArguments(params string[] arguments)
+    {
+        foreach (var a in arguments)
+            if (a is null || a.Contains('\0')) throw new ArgumentException("arguments cannot be null or contain NUL", nameof(arguments));
+        return this with { Arguments = arguments.ToArray() };
+    }
+
+    /// <summary>These options with argv[0] set.</summary>
+    public LaunchOptions WithArgv0(string argv0)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(argv0);
+        return this with { Argv0 = argv0 };
+    }
+
+    /// <summary>These options with one more environment variable.</summary>
+    public LaunchOptions WithEnvironment(string name, string value)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('=') || name.Contains('\0'))
+            throw new ArgumentException($"'{name}' is not a valid environment variable name", nameof(name));
+        ArgumentNullException.ThrowIfNull(value);
+        return this with { Environment = new Dictionary<string, string>(Environment) { [name] = value } };
+    }
+
+    /// <summary>These options starting from the host's environment (true) or the minimal one.</summary>
+    public LaunchOptions WithInheritedEnvironment(bool inherit = true) => this with { InheritEnvironment = inherit };
+
+    /// <summary>These options with another working directory (must be absolute).</summary>
+    public LaunchOptions WithWorkingDirectory(string path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '/') throw new ArgumentException($"working directory '{path}' must be an absolute path", nameof(path));
+        return this with { WorkingDirectory = path };
+    }
+
+    /// <summary>These options with stdio connected as <paramref name="mode"/> says.</summary>
+    public LaunchOptions WithStdio(StdioMode mode) => this with { Stdio = mode };
+
+    /// <summary>The final environment as NAME=VALUE strings.</summary>
+    internal IEnumerable<string> BuildEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (InheritEnvironment)
+        {
+            foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+                env[(string)e.Key] = (string?)e.Value ?? "";
+        }
+        else
+        {
+            foreach (var (k, v) in MinimalEnvironment) env[k] = v;
+        }
+        foreach (var (k, v) in Environment) env[k] = v;
+        return env.Select(kv => kv.Key + "=" + kv.Value);
+    }
+}

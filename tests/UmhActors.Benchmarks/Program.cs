@@ -1,0 +1,31 @@
+using UmhActors.Benchmarks.Infrastructure;
+using UmhActors.Benchmarks.Suites;
+
+// Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE]
+IBenchmarkSuite[] suites =
+[
+    new LaunchSuite(),
+];
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE]");
+    Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
+    return args.Length == 0 ? 2 : 0;
+}
+
+var suite = suites.FirstOrDefault(s => s.Name == args[0]);
+if (suite is null)
+{
+    Console.Error.WriteLine($"unknown suite '{args[0]}'; suites: {string.Join(", ", suites.Select(s => s.Name))}");
+    return 2;
+}
+
+var quick = args.Contains("--quick");
+var jsonIndex = Array.IndexOf(args, "--json");
+var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
+
+var results = await suite.RunAsync(new BenchmarkOptions(quick));
+ResultPrinter.Print(suite.Name, results);
+if (jsonPath is not null) ResultPrinter.WriteJson(jsonPath, suite.Name, results);
+return 0;
