@@ -26,8 +26,9 @@ internal static unsafe class ChildReaper
     private sealed class PidfdWatch(Reactor reactor, PidfdHandle pidfd, int pid, long startTimestamp, Action<ExitStatus> onExit)
         : IReadinessHandler
     {
+        private readonly object _gate = new();
         private ulong _token;
-        private int _done;
+        private bool _done;
 
         public void Start()
         {
@@ -39,9 +40,18 @@ internal static unsafe class ChildReaper
 
         public void OnReady(uint events) => TryReap();
 
+        // Start() and the reactor thread may both try; waitid must run once at a time, or the
+        // loser sees ECHILD for a child the winner just reaped.
         private void TryReap()
         {
-            if (Volatile.Read(ref _done) != 0) return;
+            lock (_gate)
+            {
+                if (!_done) ReapIfExited();
+            }
+        }
+
+        private void ReapIfExited()
+        {
             var info = stackalloc byte[Libc.SiginfoBytes];
             new Span<byte>(info, Libc.SiginfoBytes).Clear();
             int rc;
@@ -77,7 +87,7 @@ internal static unsafe class ChildReaper
 
         private void Complete(ExitStatus exit)
         {
-            if (Interlocked.Exchange(ref _done, 1) != 0) return;
+            _done = true;
             reactor.Unregister(pidfd, _token);
             onExit(exit);
         }

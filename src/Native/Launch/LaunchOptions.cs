@@ -5,9 +5,9 @@ namespace UmhActors.Native.Launch;
 /// with <c>With…</c> from <see cref="Default"/>.
 /// </summary>
 /// <remarks>
-/// The environment starts from the kernel's minimal <c>HOME=/</c> and
-/// <c>PATH=/sbin:/bin:/usr/sbin:/usr/bin</c> (or from the host's environment when
-/// <see cref="InheritEnvironment"/> is set), then <see cref="Environment"/> is applied on top.
+/// The environment starts from <see cref="BaseEnvironment"/> (the kernel's minimal <c>HOME=/</c>
+/// and <c>PATH=/sbin:/bin:/usr/sbin:/usr/bin</c> unless set otherwise), then
+/// <see cref="Environment"/> is applied on top.
 /// </remarks>
 public sealed record LaunchOptions
 {
@@ -30,9 +30,9 @@ public sealed record LaunchOptions
     /// <summary>Variables set on top of the starting environment (they win on conflict).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Start from the host's environment instead of the minimal one. Off by default:
+    /// <summary>What the environment starts from. <see cref="EnvironmentBase.Minimal"/> by default:
     /// host secrets in environment variables should not reach helpers by accident.</summary>
-    public bool InheritEnvironment { get; init; }
+    public EnvironmentBase BaseEnvironment { get; init; } = EnvironmentBase.Minimal;
 
     /// <summary>The helper's working directory; <c>/</c> by default.</summary>
     public string WorkingDirectory { get; init; } = "/";
@@ -64,8 +64,19 @@ public sealed record LaunchOptions
         return this with { Environment = new Dictionary<string, string>(Environment) { [name] = value } };
     }
 
-    /// <summary>These options starting from the host's environment (true) or the minimal one.</summary>
-    public LaunchOptions WithInheritedEnvironment(bool inherit = true) => this with { InheritEnvironment = inherit };
+    /// <summary>These options starting from the host's environment (true) or the minimal one (false).</summary>
+    public LaunchOptions WithInheritedEnvironment(bool inherit = true) =>
+        this with { BaseEnvironment = inherit ? EnvironmentBase.Host : EnvironmentBase.Minimal };
+
+    /// <summary>These options with exactly <paramref name="environment"/> as the environment.</summary>
+    public LaunchOptions WithExactEnvironment(IReadOnlyDictionary<string, string> environment)
+    {
+        var copy = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+        foreach (var name in copy.Keys)
+            if (name.Length == 0 || name.Contains('=') || name.Contains('\0'))
+                throw new ArgumentException($"'{name}' is not a valid environment variable name", nameof(environment));
+        return this with { BaseEnvironment = EnvironmentBase.Empty, Environment = copy };
+    }
 
     /// <summary>These options with another working directory (must be absolute).</summary>
     public LaunchOptions WithWorkingDirectory(string path)
@@ -81,12 +92,12 @@ public sealed record LaunchOptions
     internal IEnumerable<string> BuildEnvironment()
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (InheritEnvironment)
+        if (BaseEnvironment == EnvironmentBase.Host)
         {
             foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
                 env[(string)e.Key] = (string?)e.Value ?? "";
         }
-        else
+        else if (BaseEnvironment == EnvironmentBase.Minimal)
         {
             foreach (var (k, v) in MinimalEnvironment) env[k] = v;
         }

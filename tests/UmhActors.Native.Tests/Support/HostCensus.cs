@@ -1,0 +1,53 @@
+namespace UmhActors.Native.Tests.Support;
+
+/// <summary>What this test host holds: open fds and child processes. Used to prove that
+/// launches leak nothing.</summary>
+internal static class HostCensus
+{
+    private static readonly int Self = Environment.ProcessId;
+
+    public static int OpenFdCount() => Directory.GetFileSystemEntries("/proc/self/fd").Length;
+
+    /// <summary>Direct children of this process that are zombies (exited, never reaped).</summary>
+    public static int ZombieChildCount() => ChildStates().Count(state => state == 'Z');
+
+    /// <summary>The state letter of each direct child ('R', 'S', 'Z', …).</summary>
+    public static IEnumerable<char> ChildStates()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            var stat = ReadStat(dir);
+            if (stat is { } s && s.ParentPid == Self) yield return s.State;
+        }
+    }
+
+    /// <summary>True while a process with this pid exists and is not a zombie.</summary>
+    public static bool IsRunning(int pid) => ReadStat($"/proc/{pid}") is { State: not 'Z' and not 'X' };
+
+    /// <summary>(state, ppid, pgrp) from /proc/PID/stat, or null when the process is gone.</summary>
+    public static ProcStat? ReadStat(string procDir)
+    {
+        string text;
+        try { text = File.ReadAllText(Path.Combine(procDir, "stat")); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+        // The command name is in parentheses and may contain spaces; fields follow the last ')'.
+        var rest = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return new ProcStat(rest[0][0], int.Parse(rest[1]), int.Parse(rest[2]));
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition()) return true;
+            await Task.Delay(20);
+        }
+        return condition();
+    }
+}
+
+internal readonly record struct ProcStat(char State, int ParentPid, int ProcessGroup);
