@@ -1,0 +1,260 @@
+using System.Buffers;
+using MessagePack;
+using UmhActors.Protocol.Framing;
+
+namespace UmhActors.Protocol.Control;
+
+/// <summary>
+/// Builds and parses the <c>$/</c> control frames (shapes in docs/protocol.md). Writers serve both
+/// ends; parsers throw <see cref="ProtocolViolationException"/> with
+/// <see cref="ProtocolViolationReason.InvalidControlPayload"/> for params of the wrong shape.
+/// NativeAOT-safe: no resolvers are involved.
+/// </summary>
+public static class ControlFrames
+{
+    private static readonly byte[] EmptyArray = [0x90];
+
+    /// <summary>Writes <c>[2, "$/hello", [version, name, pid, capabilities]]</c>.</summary>
+    public static void WriteHello(IBufferWriter<byte> output, HelloMessage hello)
+    {
+        ArgumentNullException.ThrowIfNull(hello);
+        var writer = FrameWriter.Begin(output, FrameKind.Notification, 0, ControlMethods.Hello);
+        writer.WriteArrayHeader(4);
+        writer.Write(hello.ProtocolVersion);
+        writer.Write(hello.Name);
+        writer.Write(hello.Pid);
+        writer.WriteArrayHeader(hello.Capabilities.Count);
+        foreach (var capability in hello.Capabilities) writer.Write(capability);
+        writer.Flush();
+    }
+
+    /// <summary>Reads the params of a <c>$/hello</c> frame. Extra trailing elements are ignored so
+    /// later versions can add fields.</summary>
+    public static HelloMessage ReadHello(in Frame frame)
+    {
+        Expect(frame, ControlMethods.Hello);
+        try
+        {
+            var reader = new MessagePackReader(frame.Params);
+            var count = ReadParamsHeader(ref reader, 4, frame);
+            var version = reader.ReadInt32();
+            var name = reader.ReadString() ?? throw Invalid(frame, "helper name is nil");
+            var pid = reader.ReadInt32();
+            var capabilityCount = reader.ReadArrayHeader();
+            var capabilities = new List<string>(Math.Min(capabilityCount, 64));
+            for (var i = 0; i < capabilityCount; i++)
+                capabilities.Add(reader.ReadString() ?? throw Invalid(frame, "capability is nil"));
+            return new HelloMessage(version, name, pid, capabilities);
+        }
+        catch (Exception e) when (IsShapeError(e))
+        {
+            throw Invalid(frame, e.Message, e);
+        }
+    }
+
+    /// <summary>Writes the notification <c>[2, "$/ping", [token]]</c>; the helper answers with <c>$/pong</c>.</summary>
+    public static void WritePing(IBufferWriter<byte> output, ulong token) => WriteToken(output, ControlMethods.Ping, token);
+
+    /// <summary>Writes the request <c>[0, msgId, "$/ping", [token]]</c>; the helper answers with a
+    /// response whose result is the token.</summary>
+    public static void WritePingRequest(IBufferWriter<byte> output, uint msgId, ulong token)
+    {
+        var writer = FrameWriter.Begin(output, FrameKind.Request, msgId, ControlMethods.Ping);
+        writer.WriteArrayHeader(1);
+        writer.Write(token);
+        writer.Flush();
+    }
+
+    /// <summary>Writes the notification <c>[2, "$/pong", [token]]</c>.</summary>
+    public static void WritePong(IBufferWriter<byte> output, ulong token) => WriteToken(output, ControlMethods.Pong, token);
+
+    /// <summary>Writes <c>[1, msgId, nil, token]</c>, the answer to a <c>$/ping</c> request.</summary>
+    public static void WritePongResponse(IBufferWriter<byte> output, uint msgId, ulong token)
+    {
+        var writer = FrameWriter.BeginResponse(output, msgId);
+        writer.WriteNil();
+        writer.Write(token);
+        writer.Flush();
+    }
+
+    /// <summary>The token of a <c>$/ping</c> or <c>$/pong</c> frame (request, notification), or the
+    /// result of the response to a <c>$/ping</c> request.</summary>
+    public static ulong ReadToken(in Frame frame)
+    {
+        try
+        {
+            if (frame.Kind == FrameKind.Response)
+            {
+                var result = new MessagePackReader(frame.Result);
+                return result.ReadUInt64();
+            }
+            if (frame.Method is not (ControlMethods.Ping or ControlMethods.Pong))
+                throw Invalid(frame, $"expected {ControlMethods.Ping} or {ControlMethods.Pong}, got {frame.Method}");
+            var reader = new MessagePackReader(frame.Params);
+            ReadParamsHeader(ref reader, 1, frame);
+            return reader.ReadUInt64();
+        }
+        catch (Exception e) when (IsShapeError(e))
+        {
+            throw Invalid(frame, e.Message, e);
+        }
+    }
+
+    /// <summary>Writes <c>[2, "$/cancel", [msgId]]</c>.</summary>
+    public static void WriteCancel(IBufferWriter<byte> output, uint msgId)
+    {
+        var writer = FrameWriter.Begin(output, FrameKind.Notification, 0, ControlMethods.Cancel);
+        writer.WriteArrayHeader(1);
+        writer.Write(msgId);
+        writer.Flush();
+    }
+
+    /// <summary>The msgid a <c>$/cancel</c> frame cancels.</summary>
+    public static uint ReadCancel(in Frame frame)
+    {
+        Expect(frame, ControlMethods.Cancel);
+        try
+        {
+            var reader = new MessagePackReader(frame.Params);
+            ReadParamsHeader(ref reader, 1, frame);
+            return reader.ReadUInt32();
+        }
+        catch (Exception e) when (IsShapeError(e))
+        {
+            throw Invalid(frame, e.Message, e);
+        }
+    }
+
+    /// <summary>Writes <c>[2, "$/shutdown", []]</c>.</summary>
+    public static void WriteShutdown(IBufferWriter<byte> output) =>
+        FrameWriter.WriteNotification(output, ControlMethods.Shutdown, EmptyArray);
+
+    /// <summary>Writes <c>[2, "$/log", [level, message, fields]]</c>. Field values that are not
+    /// null, bool, an integer, a floating-point number, a string or byte[] are written as their
+    /// <see cref="object.ToString"/>.</summary>
+    public static void WriteLog(IBufferWriter<byte> output, LogMessage log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var writer = FrameWriter.Begin(output, FrameKind.Notification, 0, ControlMethods.Log);
+        writer.WriteArrayHeader(3);
+        writer.Write(LevelName(log.Level));
+        writer.Write(log.Message);
+        writer.WriteMapHeader(log.Fields.Count);
+        foreach (var (key, value) in log.Fields)
+        {
+            writer.Write(key);
+            WriteScalar(ref writer, value);
+        }
+        writer.Flush();
+    }
+
+    /// <summary>Reads the params of a <c>$/log</c> frame.</summary>
+    public static LogMessage ReadLog(in Frame frame)
+    {
+        Expect(frame, ControlMethods.Log);
+        try
+        {
+            var reader = new MessagePackReader(frame.Params);
+            ReadParamsHeader(ref reader, 2, frame);
+            var level = ParseLevel(reader.ReadString());
+            var message = reader.ReadString() ?? "";
+            var fields = new Dictionary<string, object?>();
+            if (!reader.End && !reader.TryReadNil())
+            {
+                var count = reader.ReadMapHeader();
+                for (var i = 0; i < count; i++)
+                {
+                    var key = reader.ReadString() ?? throw Invalid(frame, "field name is nil");
+                    fields[key] = ReadScalar(ref reader);
+                }
+            }
+            return new LogMessage(level, message, fields);
+        }
+        catch (Exception e) when (IsShapeError(e))
+        {
+            throw Invalid(frame, e.Message, e);
+        }
+    }
+
+    /// <summary>The wire name of <paramref name="level"/>.</summary>
+    public static string LevelName(HelperLogLevel level) => level switch
+    {
+        HelperLogLevel.Trace => "trace",
+        HelperLogLevel.Debug => "debug",
+        HelperLogLevel.Warn => "warn",
+        HelperLogLevel.Error => "error",
+        _ => "info",
+    };
+
+    private static HelperLogLevel ParseLevel(string? name) => name switch
+    {
+        "trace" => HelperLogLevel.Trace,
+        "debug" => HelperLogLevel.Debug,
+        "warn" or "warning" => HelperLogLevel.Warn,
+        "error" => HelperLogLevel.Error,
+        _ => HelperLogLevel.Info,
+    };
+
+    private static void WriteToken(IBufferWriter<byte> output, string method, ulong token)
+    {
+        var writer = FrameWriter.Begin(output, FrameKind.Notification, 0, method);
+        writer.WriteArrayHeader(1);
+        writer.Write(token);
+        writer.Flush();
+    }
+
+    private static void WriteScalar(ref MessagePackWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNil(); break;
+            case bool b: writer.Write(b); break;
+            case string s: writer.Write(s); break;
+            case byte[] bytes: writer.Write(bytes); break;
+            case ulong u: writer.Write(u); break;
+            case float f: writer.Write(f); break;
+            case double d: writer.Write(d); break;
+            case sbyte or byte or short or ushort or int or uint or long: writer.Write(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            default: writer.Write(value.ToString()); break;
+        }
+    }
+
+    private static object? ReadScalar(ref MessagePackReader reader)
+    {
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.Nil: reader.ReadNil(); return null;
+            case MessagePackType.Boolean: return reader.ReadBoolean();
+            case MessagePackType.Integer:
+                return reader.NextCode == MessagePackCode.UInt64 ? reader.ReadUInt64() : reader.ReadInt64();
+            case MessagePackType.Float: return reader.ReadDouble();
+            case MessagePackType.String: return reader.ReadString();
+            case MessagePackType.Binary: return reader.ReadBytes()?.ToArray();
+            default:
+                var json = new StringWriter();
+                MessagePackSerializer.ConvertToJson(ref reader, json, PayloadCodec.FormatterOptions);
+                return json.ToString();
+        }
+    }
+
+    private static int ReadParamsHeader(ref MessagePackReader reader, int atLeast, in Frame frame)
+    {
+        if (reader.NextMessagePackType != MessagePackType.Array)
+            throw Invalid(frame, $"params are {reader.NextMessagePackType}, not an array");
+        var count = reader.ReadArrayHeader();
+        if (count < atLeast) throw Invalid(frame, $"params have {count} elements, need at least {atLeast}");
+        return count;
+    }
+
+    private static void Expect(in Frame frame, string method)
+    {
+        if (frame.Kind == FrameKind.Response || frame.Method != method)
+            throw Invalid(frame, $"expected {method}, got {frame}");
+    }
+
+    private static bool IsShapeError(Exception e) =>
+        e is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException;
+
+    private static ProtocolViolationException Invalid(in Frame frame, string message, Exception? inner = null) =>
+        new(ProtocolViolationReason.InvalidControlPayload, frame.ByteOffset, message, inner);
+}
