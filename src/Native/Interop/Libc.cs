@@ -106,6 +106,9 @@ internal static unsafe partial class Libc
     [LibraryImport(LibcName, SetLastError = true)]
     public static partial int getpgid(int pid);
 
+    [LibraryImport(LibcName, SetLastError = true)]
+    public static partial int waitpid(int pid, int* status, int options);
+
     public static int pidfd_open(int pid, uint flags) => (int)syscall(SYS_pidfd_open, pid, flags, 0, 0);
 
     public static int pidfd_send_signal(int pidfd, int sig) => (int)syscall(SYS_pidfd_send_signal, pidfd, sig, 0, 0);

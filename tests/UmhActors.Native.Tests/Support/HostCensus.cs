@@ -22,6 +22,24 @@ internal static class HostCensus
         }
     }
 
+    /// <summary>Pids of this host's live children running the blob named <paramref name="blobName"/>.</summary>
+    public static List<int> RunningChildrenOfBlob(string blobName)
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (ReadStat(dir) is not { ParentPid: var parent, State: not 'Z' } || parent != Self) continue;
+            try
+            {
+                if (new FileInfo(Path.Combine(dir, "exe")).LinkTarget == $"/memfd:umh:{blobName} (deleted)") pids.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return pids;
+    }
+
     /// <summary>True while a process with this pid exists and is not a zombie.</summary>
     public static bool IsRunning(int pid) => ReadStat($"/proc/{pid}") is { State: not 'Z' and not 'X' };
 
