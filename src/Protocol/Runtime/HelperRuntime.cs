@@ -1,0 +1,288 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using MessagePack.Formatters;
+using UmhActors.Protocol.Control;
+using UmhActors.Protocol.Framing;
+
+namespace UmhActors.Protocol.Runtime;
+
+/// <summary>
+/// The helper side of the protocol: announces <c>$/hello</c>, reads frames from stdin, runs
+/// handlers concurrently, answers <c>$/ping</c> from the reader loop, honours <c>$/cancel</c> and
+/// <c>$/shutdown</c>, and writes all output through one batching writer.
+/// </summary>
+/// <remarks>
+/// <para>Lifetime: <see cref="RunAsync"/> returns 0 at stdin EOF (in-flight handlers are cancelled,
+/// queued output is flushed for at most <see cref="FlushTimeout"/>) and 0 after <c>$/shutdown</c>
+/// once every in-flight request has been answered. It returns 3 when the host breaks the protocol
+/// (the violation is written to stderr).</para>
+/// <para>Stdin EOF is how a helper learns its host died; see
+/// <see cref="HelperRuntimeBuilder.OnStarted"/> for adding <c>PR_SET_PDEATHSIG</c>.</para>
+/// </remarks>
+public sealed class HelperRuntime
+{
+    /// <summary>Exit code when the host sent bytes that are not valid frames.</summary>
+    public const int ProtocolViolationExitCode = 3;
+
+    /// <summary>How long queued output may take to drain when the runtime stops.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IReadOnlyDictionary<string, Handler> _handlers;
+    private readonly IReadOnlyDictionary<string, Action<RequestContext>> _notifications;
+    private readonly IReadOnlyList<string> _capabilities;
+    private readonly DecoderLimits _limits;
+    private readonly Stream _input;
+    private readonly Outbox _outbox;
+    private readonly Action<HelperRuntime>? _onStarted;
+    private readonly ConcurrentDictionary<uint, CancellationTokenSource> _inFlight = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private uint? _shutdownRequestId;
+    private int _started;
+    private int _finished;
+
+    internal HelperRuntime(string name, IReadOnlyDictionary<string, Handler> handlers, IReadOnlyDictionary<string, Action<RequestContext>> notifications,
+        IReadOnlyList<string> capabilities, DecoderLimits limits, Stream input, Stream output, Action<HelperRuntime>? onStarted)
+    {
+        Name = name;
+        _handlers = handlers;
+        _notifications = notifications;
+        _capabilities = capabilities;
+        _limits = limits;
+        _input = input;
+        _outbox = new Outbox(output);
+        _onStarted = onStarted;
+    }
+
+    /// <summary>Starts configuring a helper named <paramref name="name"/>.</summary>
+    public static HelperRuntimeBuilder CreateBuilder(string name) => new(name);
+
+    /// <summary>The name announced in <c>$/hello</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Cancelled when the host asks for a graceful shutdown or stdin reaches EOF.</summary>
+    public CancellationToken ShutdownRequested => _shutdown.Token;
+
+    /// <summary>Requests currently being handled.</summary>
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Runs until stdin EOF or <c>$/shutdown</c>; returns the process exit code.</summary>
+    public int Run() => RunAsync().GetAwaiter().GetResult();
+
+    /// <summary>Runs until stdin EOF or <c>$/shutdown</c>; returns the process exit code.</summary>
+    /// <exception cref="InvalidOperationException">The runtime was already started.</exception>
+    public async Task<int> RunAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the helper runtime runs once");
+        _outbox.Start();
+        Send(static (output, runtime) => ControlFrames.WriteHello(output,
+            new HelloMessage(ProtocolVersion.Current, runtime.Name, Environment.ProcessId, runtime._capabilities)), this);
+        _onStarted?.Invoke(this);
+        // A dedicated thread: helpers may block in reads, and this keeps the pool free for handlers.
+        new Thread(ReadLoop) { IsBackground = true, Name = "umh-reader" }.Start();
+
+        var code = await _done.Task.ConfigureAwait(false);
+        _outbox.Complete();
+        await Task.WhenAny(_outbox.Drained, Task.Delay(FlushTimeout)).ConfigureAwait(false);
+        return code;
+    }
+
+    /// <summary>Sends the notification <c>[2, method, params]</c> with raw params (one encoded value).</summary>
+    public void Notify(string method, ReadOnlySpan<byte> rawParams)
+    {
+        var output = _outbox.Acquire();
+        try
+        {
+            FrameWriter.WriteNotification(output, method, rawParams);
+        }
+        finally
+        {
+            _outbox.Release();
+        }
+    }
+
+    /// <summary>Sends a notification whose params are <paramref name="params"/> encoded by <paramref name="formatter"/>.</summary>
+    public void Notify<T>(string method, T @params, IMessagePackFormatter<T> formatter) =>
+        Notify(method, PayloadCodec.ToBytes(@params, formatter));
+
+    /// <summary>Sends a <c>$/log</c> record to the host.</summary>
+    public void Log(HelperLogLevel level, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
+        Send(static (output, log) => ControlFrames.WriteLog(output, log),
+            new LogMessage(level, message, fields ?? new Dictionary<string, object?>()));
+
+    private void Send<TState>(Action<IBufferWriter<byte>, TState> write, TState state)
+    {
+        var output = _outbox.Acquire();
+        try
+        {
+            write(output, state);
+        }
+        finally
+        {
+            _outbox.Release();
+        }
+    }
+
+    private void ReadLoop()
+    {
+        var decoder = new FrameDecoder(_limits);
+        var buffer = new byte[64 * 1024];
+        int start = 0, end = 0;
+        try
+        {
+            while (true)
+            {
+                if (end == buffer.Length)
+                {
+                    if (start > 0)
+                    {
+                        buffer.AsSpan(start, end - start).CopyTo(buffer);
+                        end -= start;
+                        start = 0;
+                    }
+                    else
+                    {
+                        // Grow only by what has really arrived; the decoder already bounds the frame size.
+                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, _limits.MaxFrameSize + 16L));
+                    }
+                }
+
+                var read = _input.Read(buffer, end, buffer.Length - end);
+                if (read == 0)
+                {
+                    decoder.Complete(new ReadOnlySequence<byte>(buffer, start, end - start));
+                    Stop(0);
+                    return;
+                }
+                end += read;
+
+                var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
+                while (decoder.TryDecode(ref pending, out var frame)) Dispatch(frame);
+                start = end - (int)pending.Length;
+                if (start == end) start = end = 0;
+            }
+        }
+        catch (ProtocolViolationException e)
+        {
+            Console.Error.WriteLine($"{Name}: {e.Message}");
+            Stop(ProtocolViolationExitCode);
+        }
+        catch (IOException)
+        {
+            Stop(0);
+        }
+    }
+
+    private void Stop(int code)
+    {
+        _shutdown.Cancel();
+        foreach (var cancellation in _inFlight.Values) cancellation.Cancel();
+        _done.TrySetResult(code);
+    }
+
+    private void Dispatch(in Frame frame)
+    {
+        switch (frame.Kind)
+        {
+            case FrameKind.Request when frame.Method == ControlMethods.Ping:
+                var token = ControlFrames.ReadToken(frame);
+                Send(static (output, state) => ControlFrames.WritePongResponse(output, state.Id, state.Token), (Id: frame.MsgId, Token: token));
+                break;
+            case FrameKind.Request when frame.Method == ControlMethods.Shutdown:
+                _shutdownRequestId = frame.MsgId;
+                BeginShutdown();
+                break;
+            case FrameKind.Request:
+                StartRequest(frame);
+                break;
+            case FrameKind.Notification when frame.Method == ControlMethods.Ping:
+                Send(static (output, token) => ControlFrames.WritePong(output, token), ControlFrames.ReadToken(frame));
+                break;
+            case FrameKind.Notification when frame.Method == ControlMethods.Cancel:
+                if (_inFlight.TryGetValue(ControlFrames.ReadCancel(frame), out var cancellation)) cancellation.Cancel();
+                break;
+            case FrameKind.Notification when frame.Method == ControlMethods.Shutdown:
+                BeginShutdown();
+                break;
+            case FrameKind.Notification when _notifications.TryGetValue(frame.Method, out var onNotification):
+                onNotification(new RequestContext(this, 0, frame.Method, frame.Params.ToArray(), isNotification: true, _shutdown.Token));
+                break;
+            default:
+                // Unknown notifications and stray responses are ignored, as msgpack-rpc peers expect.
+                break;
+        }
+    }
+
+    private void StartRequest(in Frame frame)
+    {
+        if (_shutdown.IsCancellationRequested)
+        {
+            Fail(frame.MsgId, new RpcError(RpcErrorCodes.ShuttingDown, $"{Name} is shutting down"));
+            return;
+        }
+        if (!_handlers.TryGetValue(frame.Method, out var handler))
+        {
+            Fail(frame.MsgId, new RpcError(RpcErrorCodes.MethodNotFound, $"{Name} has no method '{frame.Method}'"));
+            return;
+        }
+
+        var cancellation = new CancellationTokenSource();
+        if (!_inFlight.TryAdd(frame.MsgId, cancellation))
+        {
+            cancellation.Dispose();
+            Fail(frame.MsgId, new RpcError(RpcErrorCodes.InvalidParams, $"msgid {frame.MsgId} is already in flight"));
+            return;
+        }
+
+        var context = new RequestContext(this, frame.MsgId, frame.Method, frame.Params.ToArray(), isNotification: false, cancellation.Token);
+        if (handler.Inline)
+            _ = Complete(context, handler);
+        else
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Runtime.Complete(state.Context, state.Handler), (Runtime: this, Context: context, Handler: handler), preferLocal: false);
+    }
+
+    private async Task Complete(RequestContext context, Handler handler)
+    {
+        try
+        {
+            var result = await handler.Invoke(context).ConfigureAwait(false);
+            Send(static (output, state) => FrameWriter.WriteResponse(output, state.MsgId, state.Result.Span), (context.MsgId, Result: result));
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            Fail(context.MsgId, new RpcError(RpcErrorCodes.RequestCancelled, $"{context.Method} #{context.MsgId} was cancelled"));
+        }
+        catch (RpcException e)
+        {
+            Fail(context.MsgId, new RpcError(e.Code, e.Message));
+        }
+        catch (Exception e)
+        {
+            // A handler's bug fails its request, not the helper: the host sees the message.
+            Fail(context.MsgId, new RpcError(RpcErrorCodes.HandlerFailed, $"{e.GetType().Name}: {e.Message}"));
+        }
+        finally
+        {
+            if (_inFlight.TryRemove(context.MsgId, out var cancellation)) cancellation.Dispose();
+            if (_shutdown.IsCancellationRequested && _inFlight.IsEmpty) FinishShutdown();
+        }
+    }
+
+    private void Fail(uint msgId, RpcError error) =>
+        Send(static (output, state) => FrameWriter.WriteErrorResponse(output, state.msgId, state.error), (msgId, error));
+
+    private void BeginShutdown()
+    {
+        _shutdown.Cancel();
+        if (_inFlight.IsEmpty) FinishShutdown();
+    }
+
+    private void FinishShutdown()
+    {
+        // Both the last handler and the reader may get here; answer the shutdown once.
+        if (Interlocked.Exchange(ref _finished, 1) != 0 || _done.Task.IsCompleted) return;
+        if (_shutdownRequestId is { } id)
+            Send(static (output, id) => FrameWriter.WriteResponse(output, id, [0xc0]), id);
+        _done.TrySetResult(0);
+    }
+}

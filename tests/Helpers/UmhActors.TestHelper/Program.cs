@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using UmhActors.Protocol.Runtime;
+using UmhActors.TestHelper;
+
+// Every method is a behaviour a host must handle; docs/protocol.md lists them.
+var runtime = HelperRuntime.CreateBuilder("testhelper")
+    .WithCapabilities("echo", "cancel")
+    .OnStarted(_ =>
+    {
+        // Belt and braces: stdin EOF already ends us when the host dies.
+        Libc.prctl(Libc.PR_SET_PDEATHSIG, Libc.SIGKILL, 0, 0, 0);
+    })
+    .HandleInline("echo", context => context.Params)
+    .HandleInline("pid", _ => Args.Encode(Environment.ProcessId))
+    .Handle("add", context => Args.Encode(Args.Int(context.Params, 0) + Args.Int(context.Params, 1)))
+    .Handle("sleep", async context =>
+    {
+        var ms = Args.Int(context.Params, 0);
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(ms), context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Tells the test the handler's own token fired, not just that the host gave up.
+            context.Runtime.Notify("cancelled", Args.Params(context.MsgId));
+            throw;
+        }
+        return Args.Encode(ms);
+    })
+    .Handle("crash", _ =>
+    {
+        // The runtime turns SIGSEGV into NullReferenceException; restore the default to really die.
+        Libc.signal(Libc.SIGSEGV, Libc.SIG_DFL);
+        Libc.raise(Libc.SIGSEGV);
+        return Args.Nil;
+    })
+    .Handle("abort", _ =>
+    {
+        Libc.abort();
+        return Args.Nil;
+    })
+    .Handle("exit", context =>
+    {
+        Environment.Exit((int)Args.Int(context.Params, 0));
+        return Args.Nil;
+    })
+    .Handle("alloc", context => Args.Encode(Alloc(Args.Int(context.Params, 0))))
+    .HandleInline("hang", _ =>
+    {
+        // Blocks the reader loop: no frame, not even $/ping, is answered any more.
+        Thread.Sleep(Timeout.Infinite);
+        return Args.Nil;
+    })
+    .Handle("garbage", _ =>
+    {
+        WriteStdout([0xc1, 0xc1, (byte)'g', (byte)'a', (byte)'r', (byte)'b', (byte)'a', (byte)'g', (byte)'e', (byte)'\n']);
+        return Args.Nil;
+    })
+    .Handle("oversized", _ =>
+    {
+        // [2, <str32 declaring 4 GiB> ...: the host must reject it before the bytes could arrive.
+        WriteStdout([0x93, 0x02, 0xdb, 0xff, 0xff, 0xff, 0xff]);
+        return Args.Nil;
+    })
+    .Handle("flood", context =>
+    {
+        var n = Args.Int(context.Params, 0);
+        for (var i = 0; i < n; i++) context.Runtime.Notify("flood", Args.Params(i));
+        return Args.Encode(n);
+    })
+    .Handle("ignore_sigterm", _ =>
+    {
+        Libc.signal(Libc.SIGTERM, Libc.SIG_IGN);
+        return Args.Encode(1);
+    })
+    .Handle("spawn_grandchild", _ =>
+    {
+        var sleep = File.Exists("/bin/sleep") ? "/bin/sleep" : "/usr/bin/sleep";
+        var info = new ProcessStartInfo(sleep, "1000")
+        {
+            // Own pipes, so the grandchild does not hold the host's stdio pipes open.
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var child = Process.Start(info) ?? throw new InvalidOperationException("sleep did not start");
+        return Args.Encode(child.Id);
+    })
+    .Handle("stderr", context =>
+    {
+        Console.Error.WriteLine(Args.Text(context.Params, 0));
+        Console.Error.Flush();
+        return Args.Nil;
+    })
+    .Build();
+
+return await runtime.RunAsync();
+
+static unsafe long Alloc(long megabytes)
+{
+    var size = (nuint)(megabytes * 1024 * 1024);
+    var memory = (byte*)NativeMemory.Alloc(size);
+    // Touch every page so the memory is really committed (and counted by a cgroup).
+    for (nuint offset = 0; offset < size; offset += 4096) memory[offset] = 1;
+    return megabytes;
+}
+
+static void WriteStdout(ReadOnlySpan<byte> bytes)
+{
+    using var stdout = Console.OpenStandardOutput();
+    stdout.Write(bytes);
+    stdout.Flush();
+}
