@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using UmhActors.Native.Processes;
+using UmhActors.Protocol;
+using UmhActors.Protocol.Control;
+using UmhActors.Protocol.Framing;
+
+namespace UmhActors.Protocol.Tests;
+
+/// <summary>
+/// A minimal host end over a real helper process: decodes its stdout with <see cref="FrameDecoder"/>,
+/// correlates responses by msgid and queues notifications. What the actor layer does, minus actors.
+/// </summary>
+public sealed class HelperConnection : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<Frame>> _pending = new();
+    private readonly Channel<Frame> _notifications = Channel.CreateUnbounded<Frame>();
+    private readonly TaskCompletionSource<ProtocolViolationException?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Task _readLoop;
+    private int _nextId;
+
+    public HelperConnection(HelperProcess process, DecoderLimits? limits = null)
+    {
+        Process = process;
+        _readLoop = Task.Run(() => ReadLoop(limits));
+    }
+
+    public HelperProcess Process { get; }
+
+    /// <summary>Completes when stdout closes: null at a clean end, the violation otherwise.</summary>
+    public Task<ProtocolViolationException?> Closed => _closed.Task;
+
+    /// <summary>Bytes the host allocated on its reader thread, to show nothing big was allocated.</summary>
+    public long ReaderAllocatedBytes { get; private set; }
+
+    public uint NextId() => (uint)Interlocked.Increment(ref _nextId);
+
+    public async Task SendAsync(Action<IBufferWriter<byte>> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        write(buffer);
+        await _writeLock.WaitAsync();
+        try
+        {
+            await Process.Stdin!.WriteAsync(buffer.WrittenMemory).AsTask().WaitAsync(Timeout);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends a request and returns the task of its response (not yet awaited).</summary>
+    public async Task<Task<Frame>> StartRequestAsync(string method, byte[] rawParams, uint? id = null)
+    {
+        var msgId = id ?? NextId();
+        var response = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[msgId] = response;
+        await SendAsync(output => FrameWriter.WriteRequest(output, msgId, method, rawParams));
+        return response.Task.WaitAsync(Timeout);
+    }
+
+    public async Task<Frame> RequestAsync(string method, byte[] rawParams) => await await StartRequestAsync(method, rawParams);
+
+    /// <summary>The next notification named <paramref name="method"/>, skipping others (logs, floods).</summary>
+    public async Task<Frame> NextNotificationAsync(string method, TimeSpan? timeout = null)
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? Timeout);
+        while (true)
+        {
+            var frame = await _notifications.Reader.ReadAsync(cancellation.Token);
+            if (frame.Method == method) return frame;
+        }
+    }
+
+    private async Task ReadLoop(DecoderLimits? limits)
+    {
+        var decoder = new FrameDecoder(limits);
+        var buffer = new byte[64 * 1024];
+        int start = 0, end = 0;
+        try
+        {
+            while (true)
+            {
+                if (end == buffer.Length)
+                {
+                    if (start > 0)
+                    {
+                        buffer.AsSpan(start, end - start).CopyTo(buffer);
+                        end -= start;
+                        start = 0;
+                    }
+                    else
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+                }
+                var read = await Process.Stdout!.ReadAsync(buffer.AsMemory(end));
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                if (read == 0)
+                {
+                    decoder.Complete(new ReadOnlySequence<byte>(buffer, start, end - start));
+                    break;
+                }
+                end += read;
+                var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
+                while (decoder.TryDecode(ref pending, out var frame)) Deliver(frame.Detach());
+                start = end - (int)pending.Length;
+                if (start == end) start = end = 0;
+                ReaderAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            Close(null);
+        }
+        catch (ProtocolViolationException e)
+        {
+            Close(e);
+        }
+    }
+
+    private void Deliver(Frame frame)
+    {
+        if (frame.Kind == FrameKind.Response)
+        {
+            if (_pending.TryRemove(frame.MsgId, out var response)) response.TrySetResult(frame);
+        }
+        else
+        {
+            _notifications.Writer.TryWrite(frame);
+        }
+    }
+
+    private void Close(ProtocolViolationException? violation)
+    {
+        _notifications.Writer.TryComplete();
+        foreach (var response in _pending.Values) response.TrySetException(new EndOfStreamException("helper closed stdout"));
+        _closed.TrySetResult(violation);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        await _readLoop.WaitAsync(Timeout);
+    }
+}

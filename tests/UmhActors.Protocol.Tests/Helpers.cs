@@ -1,0 +1,15 @@
+using UmhActors.Native.Blobs;
+using UmhActors.Native.Launch;
+
+namespace UmhActors.Protocol.Tests;
+
+/// <summary>The embedded helpers every conversation test launches, loaded once.</summary>
+internal static class Helpers
+{
+    private static readonly Lazy<HelperBlob> CSharp = new(() => HelperBlob.FromEmbeddedHelper(typeof(Helpers).Assembly, "testhelper"));
+    private static readonly Lazy<HelperBlob> Python = new(() => HelperBlob.FromEmbeddedHelper(typeof(Helpers).Assembly, "pyhelper"));
+
+    public static HelperConnection StartCSharp() => new(HelperLauncher.Launch(CSharp.Value));
+
+    public static HelperConnection StartPython() => new(HelperLauncher.Launch(Python.Value));
+}
