@@ -88,7 +88,15 @@ public sealed class PipeReadEnd : IDisposable, IReadinessHandler
         return all.ToArray();
     }
 
-    void IReadinessHandler.OnReady(uint events) => _readable.Signal();
+    /// <summary>When set, runs on the reactor thread at every readiness edge (after waking any
+    /// awaiting caller). Lets a channel work without a thread-pool hop; must be quick and not throw.</summary>
+    internal Action? ReadyCallback { get; set; }
+
+    void IReadinessHandler.OnReady(uint events)
+    {
+        _readable.Signal();
+        ReadyCallback?.Invoke();
+    }
 
     /// <summary>Closes the host's end; pending reads fail with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

@@ -68,7 +68,15 @@ public sealed class PipeWriteEnd : IDisposable, IReadinessHandler
         }
     }
 
-    void IReadinessHandler.OnReady(uint events) => _writable.Signal();
+    /// <summary>When set, runs on the reactor thread at every readiness edge (after waking any
+    /// awaiting caller). Lets a channel work without a thread-pool hop; must be quick and not throw.</summary>
+    internal Action? ReadyCallback { get; set; }
+
+    void IReadinessHandler.OnReady(uint events)
+    {
+        _writable.Signal();
+        ReadyCallback?.Invoke();
+    }
 
     /// <summary>Closes the host's end: the helper reads end of file on its stdin.</summary>
     public void Dispose()

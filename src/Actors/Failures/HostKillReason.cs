@@ -1,0 +1,11 @@
+namespace UmhActors.Failures;
+
+/// <summary>Why the host itself signalled a helper, so its death is not mistaken for an admin's kill.</summary>
+internal enum HostKillReason
+{
+    None,
+    Stop,
+    Hang,
+    ProtocolViolation,
+    HandshakeTimeout,
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.Event;
+using UmhActors.Native.Io;
+using UmhActors.Protocol;
+using UmhActors.Protocol.Control;
+using UmhActors.Protocol.Framing;
+using UmhActors.Requests;
+using static UmhActors.Helpers.HelperActorSignals;
+
+namespace UmhActors.Helpers;
+
+/// <summary>
+/// The reactor-thread half of a <see cref="HelperActor"/>: answers the Ask of each response
+/// directly (no hop through the actor's mailbox), publishes notifications to subscribers, logs
+/// <c>$/log</c> records, and tells the actor only what changes its state.
+/// </summary>
+internal sealed class HelperFrameReceiver(
+    string helperName,
+    int pid,
+    IActorRef actor,
+    ConcurrentDictionary<uint, PendingRequest> pending,
+    HelperEventSubscribers subscribers,
+    ILoggingAdapter log,
+    FrameChannel? channel = null) : IFrameReceiver
+{
+    private bool _helloSeen;
+    private bool _completedAny;
+
+    /// <summary>Requests answered so far; the actor reads it to free in-flight slots.</summary>
+    public int Answered;
+
+    /// <summary>Set by the actor while requests wait for slots, so a batch of answers wakes it.</summary>
+    public volatile bool ActorHasQueue;
+
+    public FrameChannel? Channel { get; set; } = channel;
+
+    public void OnFrame(in Frame frame)
+    {
+        if (!_helloSeen)
+        {
+            if (frame.Kind == FrameKind.Notification && frame.Method == ControlMethods.Hello)
+            {
+                _helloSeen = true;
+                try
+                {
+                    actor.Tell(new HelloReceived(ControlFrames.ReadHello(frame)));
+                }
+                catch (ProtocolViolationException violation)
+                {
+                    actor.Tell(new ViolationDetected(violation));
+                }
+                return;
+            }
+            actor.Tell(new ViolationDetected(new ProtocolViolationException(ProtocolViolationReason.UnexpectedFrame, frame.ByteOffset,
+                $"the helper's first frame must be a $/hello notification, got {frame}")));
+            return;
+        }
+
+        switch (frame.Kind)
+        {
+            case FrameKind.Response:
+                Answer(frame);
+                break;
+            case FrameKind.Notification:
+                OnNotification(frame);
+                break;
+            default:
+                // Helper → host requests are not part of the contract: answer so the helper does not wait.
+                var msgId = frame.MsgId;
+                Channel?.Enqueue(msgId, static (output, id) =>
+                    FrameWriter.WriteErrorResponse(output, id, new RpcError(RpcErrorCodes.MethodNotFound, "the host serves no methods")));
+                Channel?.Flush();
+                break;
+        }
+    }
+
+    public void OnReadBatchEnd()
+    {
+        if (_completedAny && ActorHasQueue) actor.Tell(SlotsFreed.Instance);
+        _completedAny = false;
+    }
+
+    public void OnClosed(ChannelClosure closure) => actor.Tell(new ChannelClosed(closure));
+
+    private void Answer(in Frame frame)
+    {
+        if (!pending.TryRemove(frame.MsgId, out var request))
+        {
+            // Answered after its timeout (already failed and cancelled): drop it.
+            return;
+        }
+        Interlocked.Increment(ref Answered);
+        _completedAny = true;
+        if (frame.IsError)
+        {
+            RpcError error;
+            try
+            {
+                error = frame.GetError()!;
+            }
+            catch (ProtocolViolationException violation)
+            {
+                request.Sender.Tell(new Status.Failure(violation));
+                actor.Tell(new ViolationDetected(violation));
+                return;
+            }
+            request.Sender.Tell(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
+        }
+        else
+        {
+            request.Sender.Tell(new HelperResponse(frame.Result.ToArray()));
+        }
+    }
+
+    private void OnNotification(in Frame frame)
+    {
+        if (!frame.IsControl)
+        {
+            subscribers.Publish(new HelperNotification(helperName, pid, frame.Method, frame.Params.ToArray()));
+            return;
+        }
+        try
+        {
+            switch (frame.Method)
+            {
+                case ControlMethods.Pong:
+                    actor.Tell(new PongReceived(ControlFrames.ReadToken(frame)));
+                    break;
+                case ControlMethods.Log:
+                    Log(ControlFrames.ReadLog(frame));
+                    break;
+                default:
+                    log.Debug("helper {0} (pid {1}) sent unknown control notification {2}", helperName, pid, frame.Method);
+                    break;
+            }
+        }
+        catch (ProtocolViolationException violation)
+        {
+            actor.Tell(new ViolationDetected(violation));
+        }
+    }
+
+    private void Log(UmhActors.Protocol.Control.LogMessage record)
+    {
+        var level = record.Level switch
+        {
+            HelperLogLevel.Trace or HelperLogLevel.Debug => LogLevel.DebugLevel,
+            HelperLogLevel.Info => LogLevel.InfoLevel,
+            HelperLogLevel.Warn => LogLevel.WarningLevel,
+            _ => LogLevel.ErrorLevel,
+        };
+        if (!log.IsEnabled(level)) return;
+        var fields = record.Fields.Count == 0 ? "" : " " + string.Join(" ", record.Fields.Select(f => $"{f.Key}={f.Value}"));
+        log.Log(level, "{0}", $"[helper {helperName} pid {pid}] {record.Message}{fields}");
+    }
+}

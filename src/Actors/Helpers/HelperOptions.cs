@@ -1,0 +1,74 @@
+using UmhActors.Native.Launch;
+using UmhActors.Protocol.Framing;
+
+namespace UmhActors.Helpers;
+
+/// <summary>
+/// How a <see cref="HelperActor"/> runs its helper. Immutable; start from <see cref="Default"/> and
+/// use <c>With…</c> (each validates its argument).
+/// </summary>
+public sealed record HelperOptions
+{
+    /// <summary>Defaults: minimal environment, 10 s to say hello, 30 s per request, 1,024 requests
+    /// in flight and 10,000 queued behind them, 2 s grace between SIGTERM and SIGKILL on stop.</summary>
+    public static HelperOptions Default { get; } = new();
+
+    /// <summary>argv, environment, working directory (stdio is always pipes for an actor).</summary>
+    public LaunchOptions Launch { get; init; } = LaunchOptions.Default;
+
+    /// <summary>How long the helper has to send <c>$/hello</c> after exec.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The default per-request timeout (a <see cref="Requests.HelperRequest"/> may override it).
+    /// When it runs out the request fails and the helper is sent <c>$/cancel</c>.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests sent to the helper and not yet answered, at most.</summary>
+    public int MaxInFlight { get; init; } = 1024;
+
+    /// <summary>Requests waiting for an in-flight slot (or for the helper to be ready), at most.
+    /// Beyond both bounds a request is rejected at once with <see cref="Requests.HelperOverloadedException"/>.</summary>
+    public int MaxQueued { get; init; } = 10_000;
+
+    /// <summary>Between SIGTERM and SIGKILL when the actor stops.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Limits on frames from the helper (an untrusted peer).</summary>
+    public DecoderLimits Limits { get; init; } = DecoderLimits.Default;
+
+    /// <summary>Log each stderr line of the helper (at Info, with its name and pid). On by default.</summary>
+    public bool LogStderr { get; init; } = true;
+
+    /// <summary>These options with other launch options.</summary>
+    public HelperOptions WithLaunch(LaunchOptions launch) => this with { Launch = launch ?? throw new ArgumentNullException(nameof(launch)) };
+
+    /// <summary>These options with another hello deadline.</summary>
+    public HelperOptions WithStartupTimeout(TimeSpan timeout) => this with { StartupTimeout = Positive(timeout, nameof(timeout)) };
+
+    /// <summary>These options with another default request timeout.</summary>
+    public HelperOptions WithRequestTimeout(TimeSpan timeout) => this with { RequestTimeout = Positive(timeout, nameof(timeout)) };
+
+    /// <summary>These options with other bounds on in-flight and queued requests.</summary>
+    public HelperOptions WithBounds(int maxInFlight, int maxQueued)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxQueued);
+        return this with { MaxInFlight = maxInFlight, MaxQueued = maxQueued };
+    }
+
+    /// <summary>These options with another SIGTERM-to-SIGKILL grace period.</summary>
+    public HelperOptions WithStopGracePeriod(TimeSpan grace)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        return this with { StopGracePeriod = grace };
+    }
+
+    /// <summary>These options with other frame limits.</summary>
+    public HelperOptions WithLimits(DecoderLimits limits) => this with { Limits = limits ?? throw new ArgumentNullException(nameof(limits)) };
+
+    private static TimeSpan Positive(TimeSpan value, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, name);
+        return value;
+    }
+}

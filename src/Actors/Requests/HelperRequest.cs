@@ -1,0 +1,26 @@
+using MessagePack;
+
+namespace UmhActors.Requests;
+
+/// <summary>
+/// Ask a helper actor to call <paramref name="Method"/> with <paramref name="RawParams"/> (exactly one
+/// MessagePack value). The reply is a <see cref="HelperResponse"/>, or a <c>Status.Failure</c>
+/// carrying a <see cref="HelperErrorException"/>, <see cref="HelperTimeoutException"/>,
+/// <see cref="HelperOverloadedException"/>, <see cref="HelperStoppedException"/> or the helper's
+/// <see cref="Failures.HelperFailureException"/> when it died with the request in flight.
+/// </summary>
+/// <param name="Method">The helper method; names starting with <c>$/</c> are reserved.</param>
+/// <param name="RawParams">The params, already MessagePack-encoded.</param>
+/// <param name="Timeout">Overrides the helper's default request timeout.</param>
+public sealed record HelperRequest(string Method, ReadOnlyMemory<byte> RawParams, TimeSpan? Timeout = null)
+{
+    private static readonly byte[] EmptyArray = [0x90];
+
+    /// <summary>A request whose params are <paramref name="parameters"/> serialized with
+    /// MessagePack (standard resolver unless <paramref name="options"/> says otherwise).</summary>
+    public static HelperRequest Create<T>(string method, T parameters, MessagePackSerializerOptions? options = null, TimeSpan? timeout = null) =>
+        new(method, MessagePackSerializer.Serialize(parameters, options), timeout);
+
+    /// <summary>A request with no params (an empty array).</summary>
+    public static HelperRequest WithoutParams(string method, TimeSpan? timeout = null) => new(method, EmptyArray, timeout);
+}

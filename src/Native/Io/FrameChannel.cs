@@ -1,0 +1,232 @@
+using System.Buffers;
+using UmhActors.Native.Processes;
+using UmhActors.Protocol;
+using UmhActors.Protocol.Framing;
+
+namespace UmhActors.Native.Io;
+
+/// <summary>
+/// msgpack-rpc frames over a helper's stdin and stdout, driven by the reactor: reads are decoded on
+/// the reactor thread and handed to an <see cref="IFrameReceiver"/>; frames queued for the helper
+/// go out with one <c>write</c> per <see cref="Flush"/> (or per writable edge when the pipe was full).
+/// </summary>
+/// <remarks>
+/// The read buffer is rented only while bytes are pending, so an idle helper holds no buffer. The
+/// buffer grows only as bytes actually arrive, never to a length the helper claims. Any decoding
+/// failure closes the channel with a <see cref="ProtocolViolationException"/>; nothing is thrown
+/// out of the reactor.
+/// </remarks>
+public sealed class FrameChannel : IDisposable
+{
+    private const int ReadChunk = 64 * 1024;
+
+    private readonly PipeReadEnd _input;
+    private readonly PipeWriteEnd _output;
+    private readonly IFrameReceiver _receiver;
+    private readonly FrameDecoder _decoder;
+    private readonly int _maxBuffer;
+    private readonly object _readGate = new();
+    private readonly object _writeGate = new();
+    private readonly OutboxBuffer _outbox = new();
+    private byte[]? _readBuffer;
+    private int _filled;
+    private bool _readClosed;
+    private bool _writeBroken;
+    private bool _waitingForWritable;
+
+    /// <summary>A channel over <paramref name="process"/>'s stdout (in) and stdin (out).</summary>
+    /// <exception cref="ArgumentException">The process was started without pipes.</exception>
+    public FrameChannel(HelperProcess process, IFrameReceiver receiver, DecoderLimits? limits = null)
+    {
+        _input = process.Stdout ?? throw new ArgumentException("the helper has no stdout pipe", nameof(process));
+        _output = process.Stdin ?? throw new ArgumentException("the helper has no stdin pipe", nameof(process));
+        _receiver = receiver;
+        _decoder = new FrameDecoder(limits);
+        // Enough for one maximal frame plus a chunk of the next.
+        _maxBuffer = _decoder.Limits.MaxFrameSize + ReadChunk;
+    }
+
+    /// <summary>Bytes queued and not yet written to the helper.</summary>
+    public int QueuedBytes
+    {
+        get { lock (_writeGate) return _outbox.Length; }
+    }
+
+    /// <summary>Starts delivering frames. Call once, after the receiver is ready.</summary>
+    public void Start()
+    {
+        _input.ReadyCallback = OnReadable;
+        _output.ReadyCallback = OnWritable;
+        // Bytes may have arrived before the callback was set; their edge is gone, so read now.
+        OnReadable();
+    }
+
+    /// <summary>Queues frames written by <paramref name="encode"/> (with <see cref="FrameWriter"/>).
+    /// Nothing is sent until <see cref="Flush"/>. Returns false when the helper's stdin is broken.</summary>
+    public bool Enqueue<TState>(TState state, Action<IBufferWriter<byte>, TState> encode)
+    {
+        lock (_writeGate)
+        {
+            if (_writeBroken) return false;
+            encode(_outbox, state);
+            return true;
+        }
+    }
+
+    /// <summary>Writes everything queued with as few system calls as the pipe allows; what does not
+    /// fit is written by the reactor when the pipe drains. Returns false when the helper's stdin is
+    /// broken (it exited or closed it); its exit is reported separately.</summary>
+    public bool Flush()
+    {
+        lock (_writeGate)
+        {
+            if (_writeBroken) return false;
+            if (_waitingForWritable) return true;
+            return FlushLocked();
+        }
+    }
+
+    private bool FlushLocked()
+    {
+        try
+        {
+            while (_outbox.Length > 0)
+            {
+                var written = _output.TryWrite(_outbox.Pending);
+                if (written == 0)
+                {
+                    _waitingForWritable = true;
+                    return true;
+                }
+                _outbox.Consume(written);
+            }
+            _waitingForWritable = false;
+            return true;
+        }
+        catch (Exception e) when (e is NativeCallException or ObjectDisposedException)
+        {
+            // EPIPE: the helper is gone. Its exit status, not this write, tells the story.
+            _writeBroken = true;
+            _outbox.Clear();
+            return false;
+        }
+    }
+
+    private void OnWritable()
+    {
+        lock (_writeGate)
+        {
+            if (_waitingForWritable && !_writeBroken)
+            {
+                _waitingForWritable = false;
+                FlushLocked();
+            }
+        }
+    }
+
+    private void OnReadable()
+    {
+        lock (_readGate)
+        {
+            if (_readClosed) return;
+            ChannelClosure? closure = null;
+            var delivered = false;
+            try
+            {
+                while (closure is null)
+                {
+                    var buffer = RentedBuffer();
+                    if (!_input.TryRead(buffer.AsSpan(_filled), out var count)) break;
+                    if (count == 0)
+                    {
+                        _decoder.Complete(new ReadOnlySequence<byte>(buffer, 0, _filled));
+                        closure = ChannelClosure.EndOfStream;
+                        break;
+                    }
+                    _filled += count;
+                    delivered |= DecodeAvailable(buffer);
+                }
+            }
+            catch (ProtocolViolationException violation)
+            {
+                closure = new ChannelClosure(violation, null);
+            }
+            catch (Exception e) when (e is NativeCallException or ObjectDisposedException)
+            {
+                closure = new ChannelClosure(null, e);
+            }
+            if (delivered) _receiver.OnReadBatchEnd();
+            if (closure is not null) Close(closure);
+        }
+    }
+
+    private bool DecodeAvailable(byte[] buffer)
+    {
+        var sequence = new ReadOnlySequence<byte>(buffer, 0, _filled);
+        var any = false;
+        while (_decoder.TryDecode(ref sequence, out var frame))
+        {
+            _receiver.OnFrame(frame);
+            any = true;
+        }
+        var remaining = (int)sequence.Length;
+        if (remaining > 0 && remaining != _filled)
+            buffer.AsSpan(_filled - remaining, remaining).CopyTo(buffer);
+        _filled = remaining;
+        if (_filled == 0) ReturnBuffer();
+        return any;
+    }
+
+    private byte[] RentedBuffer()
+    {
+        if (_readBuffer is null)
+        {
+            _readBuffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        }
+        else if (_readBuffer.Length - _filled < ReadChunk / 4)
+        {
+            // A frame larger than the buffer is arriving: grow with the bytes actually received.
+            if (_readBuffer.Length >= _maxBuffer)
+                throw new ProtocolViolationException(ProtocolViolationReason.FrameTooLarge, _decoder.BytesConsumed,
+                    $"a frame exceeds the {_decoder.Limits.MaxFrameSize}-byte limit");
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_readBuffer.Length * 2, _maxBuffer));
+            _readBuffer.AsSpan(0, _filled).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_readBuffer);
+            _readBuffer = bigger;
+        }
+        return _readBuffer;
+    }
+
+    private void ReturnBuffer()
+    {
+        if (_readBuffer is null) return;
+        ArrayPool<byte>.Shared.Return(_readBuffer);
+        _readBuffer = null;
+    }
+
+    private void Close(ChannelClosure closure)
+    {
+        _readClosed = true;
+        _input.ReadyCallback = null;
+        ReturnBuffer();
+        _filled = 0;
+        _receiver.OnClosed(closure);
+    }
+
+    /// <summary>Stops reading and writing. The pipes themselves belong to the <see cref="HelperProcess"/>.</summary>
+    public void Dispose()
+    {
+        _input.ReadyCallback = null;
+        _output.ReadyCallback = null;
+        lock (_readGate)
+        {
+            _readClosed = true;
+            ReturnBuffer();
+        }
+        lock (_writeGate)
+        {
+            _writeBroken = true;
+            _outbox.Clear();
+        }
+    }
+}
