@@ -119,6 +119,11 @@ public sealed class HelperConnection : IAsyncDisposable
         {
             Close(e);
         }
+        catch (ObjectDisposedException)
+        {
+            // Disposal closed the pipe under the pending read.
+            Close(null);
+        }
     }
 
     private void Deliver(Frame frame)
@@ -136,7 +141,7 @@ public sealed class HelperConnection : IAsyncDisposable
     private void Close(ProtocolViolationException? violation)
     {
         _notifications.Writer.TryComplete();
-        foreach (var response in _pending.Values) response.TrySetException(new EndOfStreamException("helper closed stdout"));
+        foreach (var response in _pending.Values) response.TrySetException(new EndOfStreamException($"helper closed stdout ({(Process.HasExited ? Process.Exited.Result.ToString() : "still running")})"));
         _closed.TrySetResult(violation);
     }
 

@@ -36,7 +36,7 @@ public abstract class HelperConversationTests
         var @params = Pack.Array(1, "two", new byte[] { 3 }, new Dictionary<string, int> { ["four"] = 4 });
         var response = await helper.RequestAsync("echo", @params);
         Assert.False(response.IsError);
-        Assert.Equal(@params, response.Result.ToArray());
+        Assert.Equal(Pack.Json(@params), Pack.Json(response.Result));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public abstract class HelperConversationTests
         await helper.SendAsync(o => ControlFrames.WriteCancel(o, msgId));
 
         var cancelled = await helper.NextNotificationAsync("cancelled");
-        Assert.Equal(Pack.Array(msgId), cancelled.Params.ToArray());
+        Assert.Equal(Pack.Json(Pack.Array(msgId)), Pack.Json(cancelled.Params));
         Assert.Equal(RpcErrorCodes.RequestCancelled, (await response).GetError()!.Code);
     }
 
@@ -80,7 +80,7 @@ public abstract class HelperConversationTests
         await using var helper = Start();
         var slow = await helper.StartRequestAsync("sleep", Pack.Array(300));
         await helper.SendAsync(ControlFrames.WriteShutdown);
-        Assert.Equal(Pack.Value(300), (await slow).Result.ToArray());
+        Assert.Equal(Pack.Json(Pack.Value(300)), Pack.Json((await slow).Result));
         var exit = await helper.Process.Exited.WaitAsync(Timeout);
         Assert.Equal(0, exit.ExitCode);
         Assert.Null(await helper.Closed.WaitAsync(Timeout));
@@ -103,7 +103,7 @@ public abstract class HelperConversationTests
         var responses = new List<Task<Frame>>();
         for (var i = 0; i < 50; i++) responses.Add(await helper.StartRequestAsync(i % 2 == 0 ? "echo" : "sleep", Pack.Array(i)));
         var frames = await Task.WhenAll(responses);
-        Assert.All(frames.Select((f, i) => (f, i)), x => Assert.Equal(x.i % 2 == 0 ? Pack.Array(x.i) : Pack.Value(x.i), x.f.Result.ToArray()));
+        Assert.All(frames.Select((f, i) => (f, i)), x => Assert.Equal(Pack.Json(x.i % 2 == 0 ? Pack.Array(x.i) : Pack.Value(x.i)), Pack.Json(x.f.Result)));
     }
 }
 

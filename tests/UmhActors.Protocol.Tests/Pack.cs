@@ -9,5 +9,8 @@ internal static class Pack
 
     public static byte[] Value<T>(T value) => MessagePackSerializer.Serialize(value);
 
+    /// <summary>The value as JSON: compares payloads whatever integer widths each side chose.</summary>
+    public static string Json(ReadOnlyMemory<byte> bytes) => MessagePackSerializer.ConvertToJson(bytes);
+
     public static T Read<T>(ReadOnlyMemory<byte> bytes) => MessagePackSerializer.Deserialize<T>(bytes);
 }

@@ -12,7 +12,7 @@ public sealed class TestHelperBehaviourTests
     public async Task Add_sums_two_integers()
     {
         await using var helper = Helpers.StartCSharp();
-        Assert.Equal(Pack.Value(5L), (await helper.RequestAsync("add", Pack.Array(2, 3))).Result.ToArray());
+        Assert.Equal(Pack.Json(Pack.Value(5L)), Pack.Json((await helper.RequestAsync("add", Pack.Array(2, 3))).Result));
     }
 
     [Fact]
@@ -82,15 +82,15 @@ public sealed class TestHelperBehaviourTests
         await using var helper = Helpers.StartCSharp();
         var response = await helper.StartRequestAsync("flood", Pack.Array(10_000));
         for (var i = 0; i < 10_000; i++)
-            Assert.Equal(Pack.Array(i), (await helper.NextNotificationAsync("flood")).Params.ToArray());
-        Assert.Equal(Pack.Value(10_000), (await response).Result.ToArray());
+            Assert.Equal(Pack.Json(Pack.Array(i)), Pack.Json((await helper.NextNotificationAsync("flood")).Params));
+        Assert.Equal(Pack.Json(Pack.Value(10_000)), Pack.Json((await response).Result));
     }
 
     [Fact]
     public async Task Alloc_commits_the_requested_memory()
     {
         await using var helper = Helpers.StartCSharp();
-        Assert.Equal(Pack.Value(64), (await helper.RequestAsync("alloc", Pack.Array(64))).Result.ToArray());
+        Assert.Equal(Pack.Json(Pack.Value(64)), Pack.Json((await helper.RequestAsync("alloc", Pack.Array(64))).Result));
         var rssKb = File.ReadLines($"/proc/{helper.Process.Pid}/status").First(l => l.StartsWith("VmRSS:"))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         Assert.True(long.Parse(rssKb) > 64 * 1024, $"VmRSS {rssKb} kB");
@@ -113,7 +113,7 @@ public sealed class TestHelperBehaviourTests
         await helper.RequestAsync("ignore_sigterm", Pack.Array());
         helper.Process.Signal(15);
         // The helper still answers after the signal was delivered.
-        Assert.Equal(Pack.Value(5L), (await helper.RequestAsync("add", Pack.Array(2, 3))).Result.ToArray());
+        Assert.Equal(Pack.Json(Pack.Value(5L)), Pack.Json((await helper.RequestAsync("add", Pack.Array(2, 3))).Result));
         Assert.False(helper.Process.HasExited);
     }
 

@@ -10,7 +10,9 @@ namespace UmhActors.Protocol.Framing;
 /// one buffer and written with one system call.
 /// </summary>
 /// <remarks>Raw overloads take exactly one already-encoded MessagePack value; it is copied as is
-/// and not validated. By msgpack-rpc convention params are an array of positional arguments.</remarks>
+/// and not validated. Typed overloads always take their options or formatter explicitly, so a
+/// <c>byte[]</c> of encoded params can never silently bind to the typed overload and be written
+/// as a binary value. By msgpack-rpc convention params are an array of positional arguments.</remarks>
 public static class FrameWriter
 {
     /// <summary>Writes <c>[0, msgId, method, params]</c> with raw params.</summary>
@@ -22,11 +24,11 @@ public static class FrameWriter
     }
 
     /// <summary>Writes <c>[0, msgId, method, params]</c>, serializing <paramref name="params"/> with
-    /// <paramref name="options"/> (default: the standard resolver; host side only, not NativeAOT-safe).</summary>
-    public static void WriteRequest<T>(IBufferWriter<byte> output, uint msgId, string method, T @params, MessagePackSerializerOptions? options = null)
+    /// <paramref name="options"/> (host side: resolvers such as the standard one are not NativeAOT-safe).</summary>
+    public static void WriteRequest<T>(IBufferWriter<byte> output, uint msgId, string method, T @params, MessagePackSerializerOptions options)
     {
         var writer = Begin(output, FrameKind.Request, msgId, method);
-        MessagePackSerializer.Serialize(ref writer, @params, options ?? PayloadCodec.UntrustedStandard);
+        MessagePackSerializer.Serialize(ref writer, @params, options);
         writer.Flush();
     }
 
@@ -46,11 +48,11 @@ public static class FrameWriter
         writer.Flush();
     }
 
-    /// <summary>Writes <c>[2, method, params]</c>; see <see cref="WriteRequest{T}(IBufferWriter{byte}, uint, string, T, MessagePackSerializerOptions?)"/>.</summary>
-    public static void WriteNotification<T>(IBufferWriter<byte> output, string method, T @params, MessagePackSerializerOptions? options = null)
+    /// <summary>Writes <c>[2, method, params]</c>; see <see cref="WriteRequest{T}(IBufferWriter{byte}, uint, string, T, MessagePackSerializerOptions)"/>.</summary>
+    public static void WriteNotification<T>(IBufferWriter<byte> output, string method, T @params, MessagePackSerializerOptions options)
     {
         var writer = Begin(output, FrameKind.Notification, 0, method);
-        MessagePackSerializer.Serialize(ref writer, @params, options ?? PayloadCodec.UntrustedStandard);
+        MessagePackSerializer.Serialize(ref writer, @params, options);
         writer.Flush();
     }
 
@@ -71,12 +73,12 @@ public static class FrameWriter
         writer.Flush();
     }
 
-    /// <summary>Writes a successful <c>[1, msgId, nil, result]</c>; see <see cref="WriteRequest{T}(IBufferWriter{byte}, uint, string, T, MessagePackSerializerOptions?)"/>.</summary>
-    public static void WriteResponse<T>(IBufferWriter<byte> output, uint msgId, T result, MessagePackSerializerOptions? options = null)
+    /// <summary>Writes a successful <c>[1, msgId, nil, result]</c>; see <see cref="WriteRequest{T}(IBufferWriter{byte}, uint, string, T, MessagePackSerializerOptions)"/>.</summary>
+    public static void WriteResponse<T>(IBufferWriter<byte> output, uint msgId, T result, MessagePackSerializerOptions options)
     {
         var writer = BeginResponse(output, msgId);
         writer.WriteNil();
-        MessagePackSerializer.Serialize(ref writer, result, options ?? PayloadCodec.UntrustedStandard);
+        MessagePackSerializer.Serialize(ref writer, result, options);
         writer.Flush();
     }
 

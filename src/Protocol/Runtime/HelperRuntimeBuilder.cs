@@ -107,7 +107,9 @@ public sealed class HelperRuntimeBuilder
 
     /// <summary>Runs <paramref name="callback"/> once <c>$/hello</c> is queued and before the first frame is
     /// read: the place for a helper program to set <c>prctl(PR_SET_PDEATHSIG)</c>, which this assembly
-    /// cannot call. Stdin EOF is the guaranteed parent-death mechanism either way.</summary>
+    /// cannot call. Beware: the kernel sends the parent-death signal when the <em>thread</em> that
+    /// spawned the helper exits, and .NET hosts may spawn from thread-pool threads that retire, so
+    /// it can kill a healthy helper. Stdin EOF is the guaranteed parent-death mechanism.</summary>
     public HelperRuntimeBuilder OnStarted(Action<HelperRuntime> callback)
     {
         _onStarted = callback ?? throw new ArgumentNullException(nameof(callback));

@@ -8,8 +8,10 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
     .WithCapabilities("echo", "cancel")
     .OnStarted(_ =>
     {
-        // Belt and braces: stdin EOF already ends us when the host dies.
-        Libc.prctl(Libc.PR_SET_PDEATHSIG, Libc.SIGKILL, 0, 0, 0);
+        // Opt-in only: PR_SET_PDEATHSIG fires when the *thread* that spawned us exits, and a .NET
+        // host spawns from pool threads that come and go. Stdin EOF is the reliable signal.
+        if (Environment.GetEnvironmentVariable("UMH_PDEATHSIG") == "1")
+            Libc.prctl(Libc.PR_SET_PDEATHSIG, Libc.SIGKILL, 0, 0, 0);
     })
     .HandleInline("echo", context => context.Params)
     .HandleInline("pid", _ => Args.Encode(Environment.ProcessId))
