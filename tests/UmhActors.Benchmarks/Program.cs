@@ -5,6 +5,7 @@ using UmhActors.Benchmarks.Suites;
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
+    new CodecSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
