@@ -177,4 +177,28 @@ public sealed class FrameCodecTests
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frame.Params, out var segment));
         Assert.Same(bytes, segment.Array);
     }
+
+    [Fact]
+    public void Read_buffer_grows_for_a_frame_larger_than_itself_read_in_small_chunks()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteNotification(output, "small", [0x90]);
+        FrameWriter.WriteRequest(output, 1, "big", Pack.Value(new string('x', 100_000)).AsSpan());
+        FrameWriter.WriteNotification(output, "small", [0x90]);
+        var bytes = output.WrittenSpan.ToArray();
+
+        var input = new FrameReadBuffer(initialSize: 1024);
+        var methods = new List<string>();
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            var memory = input.GetMemory();
+            var count = Math.Min(Math.Min(memory.Length, 333), bytes.Length - offset);
+            bytes.AsSpan(offset, count).CopyTo(memory.Span);
+            input.Advance(count);
+            offset += count;
+            while (input.TryReadFrame(out var frame)) methods.Add(frame.Method);
+        }
+        input.Complete();
+        Assert.Equal(["small", "big", "small"], methods);
+    }
 }

@@ -79,38 +79,20 @@ public sealed class HelperConnection : IAsyncDisposable
 
     private async Task ReadLoop(DecoderLimits? limits)
     {
-        var decoder = new FrameDecoder(limits);
-        var buffer = new byte[64 * 1024];
-        int start = 0, end = 0;
+        var input = new FrameReadBuffer(new FrameDecoder(limits));
         try
         {
             while (true)
             {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else
-                    {
-                        Array.Resize(ref buffer, buffer.Length * 2);
-                    }
-                }
-                var read = await Process.Stdout!.ReadAsync(buffer.AsMemory(end));
+                var read = await Process.Stdout!.ReadAsync(input.GetMemory());
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 if (read == 0)
                 {
-                    decoder.Complete(new ReadOnlySequence<byte>(buffer, start, end - start));
+                    input.Complete();
                     break;
                 }
-                end += read;
-                var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
-                while (decoder.TryDecode(ref pending, out var frame)) Deliver(frame.Detach());
-                start = end - (int)pending.Length;
-                if (start == end) start = end = 0;
+                input.Advance(read);
+                while (input.TryReadFrame(out var frame)) Deliver(frame.Detach());
                 ReaderAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
             }
             Close(null);

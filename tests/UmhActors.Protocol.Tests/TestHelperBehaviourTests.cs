@@ -97,6 +97,16 @@ public sealed class TestHelperBehaviourTests
     }
 
     [Fact]
+    public async Task Log_arrives_as_a_structured_log_record()
+    {
+        await using var helper = Helpers.StartCSharp();
+        await helper.RequestAsync("log", Pack.Array("warn", "disk almost full"));
+        var log = ControlFrames.ReadLog(await helper.NextNotificationAsync(ControlMethods.Log));
+        Assert.Equal((HelperLogLevel.Warn, "disk almost full"), (log.Level, log.Message));
+        Assert.Equal((long)helper.Process.Pid, log.Fields["pid"]);
+    }
+
+    [Fact]
     public async Task Stderr_writes_a_line_the_host_can_read()
     {
         await using var helper = Helpers.StartCSharp();

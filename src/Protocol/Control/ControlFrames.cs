@@ -30,27 +30,17 @@ public static class ControlFrames
 
     /// <summary>Reads the params of a <c>$/hello</c> frame. Extra trailing elements are ignored so
     /// later versions can add fields.</summary>
-    public static HelloMessage ReadHello(in Frame frame)
+    public static HelloMessage ReadHello(in Frame frame) => ReadParams(frame, ControlMethods.Hello, 4, static (ref MessagePackReader reader, in Frame frame) =>
     {
-        Expect(frame, ControlMethods.Hello);
-        try
-        {
-            var reader = new MessagePackReader(frame.Params);
-            var count = ReadParamsHeader(ref reader, 4, frame);
-            var version = reader.ReadInt32();
-            var name = reader.ReadString() ?? throw Invalid(frame, "helper name is nil");
-            var pid = reader.ReadInt32();
-            var capabilityCount = reader.ReadArrayHeader();
-            var capabilities = new List<string>(Math.Min(capabilityCount, 64));
-            for (var i = 0; i < capabilityCount; i++)
-                capabilities.Add(reader.ReadString() ?? throw Invalid(frame, "capability is nil"));
-            return new HelloMessage(version, name, pid, capabilities);
-        }
-        catch (Exception e) when (IsShapeError(e))
-        {
-            throw Invalid(frame, e.Message, e);
-        }
-    }
+        var version = reader.ReadInt32();
+        var name = reader.ReadString() ?? throw Invalid(frame, "helper name is nil");
+        var pid = reader.ReadInt32();
+        var capabilityCount = reader.ReadArrayHeader();
+        var capabilities = new List<string>(Math.Min(capabilityCount, 64));
+        for (var i = 0; i < capabilityCount; i++)
+            capabilities.Add(reader.ReadString() ?? throw Invalid(frame, "capability is nil"));
+        return new HelloMessage(version, name, pid, capabilities);
+    });
 
     /// <summary>Writes the notification <c>[2, "$/ping", [token]]</c>; the helper answers with <c>$/pong</c>.</summary>
     public static void WritePing(IBufferWriter<byte> output, ulong token) => WriteToken(output, ControlMethods.Ping, token);
@@ -110,20 +100,8 @@ public static class ControlFrames
     }
 
     /// <summary>The msgid a <c>$/cancel</c> frame cancels.</summary>
-    public static uint ReadCancel(in Frame frame)
-    {
-        Expect(frame, ControlMethods.Cancel);
-        try
-        {
-            var reader = new MessagePackReader(frame.Params);
-            ReadParamsHeader(ref reader, 1, frame);
-            return reader.ReadUInt32();
-        }
-        catch (Exception e) when (IsShapeError(e))
-        {
-            throw Invalid(frame, e.Message, e);
-        }
-    }
+    public static uint ReadCancel(in Frame frame) =>
+        ReadParams(frame, ControlMethods.Cancel, 1, static (ref MessagePackReader reader, in Frame _) => reader.ReadUInt32());
 
     /// <summary>Writes <c>[2, "$/shutdown", []]</c>.</summary>
     public static void WriteShutdown(IBufferWriter<byte> output) =>
@@ -149,32 +127,22 @@ public static class ControlFrames
     }
 
     /// <summary>Reads the params of a <c>$/log</c> frame.</summary>
-    public static LogMessage ReadLog(in Frame frame)
+    public static LogMessage ReadLog(in Frame frame) => ReadParams(frame, ControlMethods.Log, 2, static (ref MessagePackReader reader, in Frame frame) =>
     {
-        Expect(frame, ControlMethods.Log);
-        try
+        var level = ParseLevel(reader.ReadString());
+        var message = reader.ReadString() ?? "";
+        var fields = new Dictionary<string, object?>();
+        if (!reader.End && !reader.TryReadNil())
         {
-            var reader = new MessagePackReader(frame.Params);
-            ReadParamsHeader(ref reader, 2, frame);
-            var level = ParseLevel(reader.ReadString());
-            var message = reader.ReadString() ?? "";
-            var fields = new Dictionary<string, object?>();
-            if (!reader.End && !reader.TryReadNil())
+            var count = reader.ReadMapHeader();
+            for (var i = 0; i < count; i++)
             {
-                var count = reader.ReadMapHeader();
-                for (var i = 0; i < count; i++)
-                {
-                    var key = reader.ReadString() ?? throw Invalid(frame, "field name is nil");
-                    fields[key] = ReadScalar(ref reader);
-                }
+                var key = reader.ReadString() ?? throw Invalid(frame, "field name is nil");
+                fields[key] = ReadScalar(ref reader);
             }
-            return new LogMessage(level, message, fields);
         }
-        catch (Exception e) when (IsShapeError(e))
-        {
-            throw Invalid(frame, e.Message, e);
-        }
-    }
+        return new LogMessage(level, message, fields);
+    });
 
     /// <summary>The wire name of <paramref name="level"/>.</summary>
     public static string LevelName(HelperLogLevel level) => level switch
@@ -234,6 +202,25 @@ public static class ControlFrames
                 var json = new StringWriter();
                 MessagePackSerializer.ConvertToJson(ref reader, json, PayloadCodec.FormatterOptions);
                 return json.ToString();
+        }
+    }
+
+    private delegate T ParamsReader<T>(ref MessagePackReader reader, in Frame frame);
+
+    /// <summary>Checks the method and that params are an array of at least <paramref name="atLeast"/>
+    /// elements, then reads them; any MessagePack error becomes an InvalidControlPayload violation.</summary>
+    private static T ReadParams<T>(in Frame frame, string method, int atLeast, ParamsReader<T> read)
+    {
+        Expect(frame, method);
+        try
+        {
+            var reader = new MessagePackReader(frame.Params);
+            ReadParamsHeader(ref reader, atLeast, frame);
+            return read(ref reader, frame);
+        }
+        catch (Exception e) when (IsShapeError(e))
+        {
+            throw Invalid(frame, e.Message, e);
         }
     }
 

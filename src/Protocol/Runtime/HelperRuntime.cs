@@ -125,41 +125,20 @@ public sealed class HelperRuntime
 
     private void ReadLoop()
     {
-        var decoder = new FrameDecoder(_limits);
-        var buffer = new byte[64 * 1024];
-        int start = 0, end = 0;
+        var input = new FrameReadBuffer(new FrameDecoder(_limits));
         try
         {
             while (true)
             {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else
-                    {
-                        // Grow only by what has really arrived; the decoder already bounds the frame size.
-                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, _limits.MaxFrameSize + 16L));
-                    }
-                }
-
-                var read = _input.Read(buffer, end, buffer.Length - end);
+                var read = _input.Read(input.GetMemory().Span);
                 if (read == 0)
                 {
-                    decoder.Complete(new ReadOnlySequence<byte>(buffer, start, end - start));
+                    input.Complete();
                     Stop(0);
                     return;
                 }
-                end += read;
-
-                var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
-                while (decoder.TryDecode(ref pending, out var frame)) Dispatch(frame);
-                start = end - (int)pending.Length;
-                if (start == end) start = end = 0;
+                input.Advance(read);
+                while (input.TryReadFrame(out var frame)) Dispatch(frame);
             }
         }
         catch (ProtocolViolationException e)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using UmhActors.Protocol.Control;
 using UmhActors.Protocol.Runtime;
 using UmhActors.TestHelper;
 
@@ -89,6 +90,12 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
         };
         using var child = Process.Start(info) ?? throw new InvalidOperationException("sleep did not start");
         return Args.Encode(child.Id);
+    })
+    .Handle("log", context =>
+    {
+        var level = Enum.Parse<HelperLogLevel>(Args.Text(context.Params, 0), ignoreCase: true);
+        context.Runtime.Log(level, Args.Text(context.Params, 1), new Dictionary<string, object?> { ["pid"] = Environment.ProcessId });
+        return Args.Nil;
     })
     .Handle("stderr", context =>
     {
