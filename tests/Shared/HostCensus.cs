@@ -1,4 +1,4 @@
-namespace UmhActors.Native.Tests.Support;
+namespace UmhActors.Tests.Shared;
 
 /// <summary>What this test host holds: open fds and child processes. Used to prove that
 /// launches leak nothing.</summary>

@@ -2,6 +2,7 @@ using UmhActors.Native.Blobs;
 using UmhActors.Native.Interop;
 using UmhActors.Native.Launch;
 using UmhActors.Native.Tests.Support;
+using UmhActors.Tests.Shared;
 
 namespace UmhActors.Native.Tests;
 

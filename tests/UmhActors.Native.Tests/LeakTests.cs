@@ -1,5 +1,6 @@
 using UmhActors.Native.Launch;
 using UmhActors.Native.Tests.Support;
+using UmhActors.Tests.Shared;
 
 namespace UmhActors.Native.Tests;
 

@@ -3,6 +3,7 @@ using UmhActors.Native.Interop;
 using UmhActors.Native.Launch;
 using UmhActors.Native.OneShot;
 using UmhActors.Native.Tests.Support;
+using UmhActors.Tests.Shared;
 
 namespace UmhActors.Native.Tests;
 

@@ -73,7 +73,19 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         var resolved = options ?? HelperOptions.Default;
         // One subscriber set for every incarnation, so subscriptions survive restarts.
         var subscribers = new HelperEventSubscribers();
-        return Akka.Actor.Props.Create(() => new HelperActor(blob, resolved, subscribers));
+        return Akka.Actor.Props.CreateBy(new Producer(blob, resolved, subscribers));
+    }
+
+    /// <summary>Creates each incarnation with the same blob, options and subscriber set.</summary>
+    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(HelperActor);
+
+        public ActorBase Produce() => new HelperActor(blob, options, subscribers);
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 
     /// <inheritdoc />

@@ -143,15 +143,22 @@ internal sealed class HelperFrameReceiver(
 
     private void Log(UmhActors.Protocol.Control.LogMessage record)
     {
-        var level = record.Level switch
-        {
-            HelperLogLevel.Trace or HelperLogLevel.Debug => LogLevel.DebugLevel,
-            HelperLogLevel.Info => LogLevel.InfoLevel,
-            HelperLogLevel.Warn => LogLevel.WarningLevel,
-            _ => LogLevel.ErrorLevel,
-        };
-        if (!log.IsEnabled(level)) return;
         var fields = record.Fields.Count == 0 ? "" : " " + string.Join(" ", record.Fields.Select(f => $"{f.Key}={f.Value}"));
-        log.Log(level, "{0}", $"[helper {helperName} pid {pid}] {record.Message}{fields}");
+        var text = $"[helper {helperName} pid {pid}] {record.Message}{fields}";
+        switch (record.Level)
+        {
+            case HelperLogLevel.Trace or HelperLogLevel.Debug:
+                log.Debug("{0}", text);
+                break;
+            case HelperLogLevel.Info:
+                log.Info("{0}", text);
+                break;
+            case HelperLogLevel.Warn:
+                log.Warning("{0}", text);
+                break;
+            default:
+                log.Error("{0}", text);
+                break;
+        }
     }
 }
