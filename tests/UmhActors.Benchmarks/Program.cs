@@ -5,6 +5,7 @@ using UmhActors.Benchmarks.Suites;
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
+    new RttSuite(),
     new CodecSuite(),
 ];
 

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Configuration;
+using UmhActors.Benchmarks.Infrastructure;
+using UmhActors.Helpers;
+using UmhActors.Requests;
+
+namespace UmhActors.Benchmarks.Suites;
+
+/// <summary>
+/// Request/response round trips of a 32-byte echo with the NativeAOT test helper:
+/// <c>actor</c> (Ask through <see cref="HelperActor"/>), <c>raw</c> (the same binary over two
+/// blocking pipes on a dedicated thread, no actor, no reactor: the floor) and <c>process</c>
+/// (System.Diagnostics.Process standard streams with async reads and writes, as a service would
+/// use them by hand). Latencies are measured in blocks of rounds, the variants rotating block
+/// by block so that a noisy moment hits all of them;
+/// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>,
+/// <c>raw_pipelined</c>).
+/// </summary>
+internal sealed class RttSuite : IBenchmarkSuite
+{
+    private const int Window = 512;
+
+    public string Name => "rtt";
+
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options)
+    {
+        var payload = BenchHelper.Payload32();
+        var helperFile = BenchHelper.WriteToTempFile();
+        using var blob = BenchHelper.Blob();
+        var system = ActorSystem.Create("rtt", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        try
+        {
+            var actor = system.ActorOf(HelperActor.Props(blob));
+            await WaitReadyAsync(actor);
+            var request = new HelperRequest("echo", payload);
+
+            using var raw = RawSpawn.Start(helperFile);
+            var rawClient = new RawFrameClient(raw.ToHelper, raw.FromHelper);
+            rawClient.WaitForHello();
+
+            using var process = Process.Start(new ProcessStartInfo(helperFile)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            var processClient = new RawFrameClient(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
+            processClient.WaitForHello();
+
+            var rounds = options.Iterations(full: 20_000, quick: 500);
+            var warmup = options.Iterations(full: 2_000, quick: 100);
+            var actorUs = new List<double>(rounds);
+            var rawUs = new List<double>(rounds);
+            var processUs = new List<double>(rounds);
+            // Each variant runs a block of round trips; blocks rotate so noise hits all alike.
+            var variants = new Func<int, List<double>?, Task>[]
+            {
+                async (count, samples) =>
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        await actor.Ask<HelperResponse>(request);
+                        samples?.Add(BenchHelper.Us(start));
+                    }
+                },
+                // The floor: blocking calls on a thread of its own, as raw as .NET gets.
+                (count, samples) => Task.Factory.StartNew(() =>
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        RoundTrip(rawClient, payload);
+                        samples?.Add(BenchHelper.Us(start));
+                    }
+                }, TaskCreationOptions.LongRunning),
+                async (count, samples) =>
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        processClient.Queue("echo", payload);
+                        await processClient.SendAsync();
+                        await processClient.ReadResponsesAsync(1);
+                        samples?.Add(BenchHelper.Us(start));
+                    }
+                },
+            };
+            var sampleLists = new[] { actorUs, rawUs, processUs };
+            const int block = 250;
+            for (var i = 0; i < warmup + rounds; i += block)
+            {
+                for (var k = 0; k < variants.Length; k++)
+                {
+                    var v = (i / block + k) % variants.Length;
+                    await variants[v](block, i >= warmup ? sampleLists[v] : null);
+                }
+            }
+
+            var total = options.Iterations(full: 400_000, quick: 20_000);
+            var rawPerS = new List<double>();
+            var actorPerS = new List<double>();
+            for (var round = 0; round < 3; round++)
+            {
+                rawPerS.Add(Pipelined(total, () =>
+                {
+                    for (var j = 0; j < Window; j++) rawClient.Queue("echo", payload);
+                    rawClient.Send();
+                    rawClient.ReadResponses(Window);
+                    return Task.CompletedTask;
+                }).Result);
+                actorPerS.Add(await Pipelined(total, () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request)))));
+            }
+
+            var results = new List<BenchmarkResult>
+            {
+                BenchmarkResult.Latency("actor", actorUs),
+                BenchmarkResult.Latency("raw", rawUs),
+                BenchmarkResult.Latency("process", processUs),
+                BenchmarkResult.Throughput("actor_pipelined", Median(actorPerS), total),
+                BenchmarkResult.Throughput("raw_pipelined", Median(rawPerS), total),
+            };
+            Console.WriteLine($"  ratio actor/raw p50 = {results[0]["p50_us"] / results[1]["p50_us"]:F2}, p99 = {results[0]["p99_us"] / results[1]["p99_us"]:F2}");
+            Console.WriteLine($"  ratio actor/process p50 = {results[0]["p50_us"] / results[2]["p50_us"]:F2}");
+            Console.WriteLine($"  pipelined actor/raw = {results[3]["per_s"] / results[4]["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
+            return results;
+        }
+        finally
+        {
+            await system.Terminate();
+            File.Delete(helperFile);
+        }
+    }
+
+    private static void RoundTrip(RawFrameClient client, byte[] payload)
+    {
+        client.Queue("echo", payload);
+        client.Send();
+        client.ReadResponses(1);
+    }
+
+    private static async Task<double> Pipelined(int total, Func<Task> window)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var sent = 0; sent < total; sent += Window) await window();
+        return total / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static double Median(List<double> values) => Percentiles.Of(values, 50);
+
+    private static async Task WaitReadyAsync(IActorRef actor)
+    {
+        while (!(await actor.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(10))).Ready)
+            await Task.Delay(10);
+    }
+}
