@@ -6,6 +6,7 @@ IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
     new RttSuite(),
+    new ScaleSuite(),
     new CodecSuite(),
 ];
 
