@@ -1,44 +1,55 @@
-using System.Text;
+using Akka.Actor;
+using Akka.Configuration;
+using UmhActors.Failures;
+using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
-using UmhActors.Native.Launch;
 
-// Quickstart: launch a helper embedded in this assembly, talk to it over its pipes, and watch
-// a crash come back as data (the signal), not as a mystery.
+// Quickstart: a helper program embedded in this assembly runs as a child process owned by an
+// actor. We call it, make it crash, and watch the crash come back as data (the signal) while
+// the actor's supervisor starts a fresh helper.
 
-using var blob = HelperBlob.FromResource(typeof(Program).Assembly, "shouter");
-Console.WriteLine($"blob '{blob.Name}': {blob.Length} bytes, runs from a sealed memfd");
+using var blob = HelperBlob.FromEmbeddedHelper(typeof(Program).Assembly, "shouter");
+Console.WriteLine($"blob '{blob.Name}': {blob.Length / 1024} KiB of NativeAOT code, run from a sealed memfd");
 
-await using var helper = HelperLauncher.Launch(blob);
-Console.WriteLine($"helper started: pid {helper.Pid}, exe {new FileInfo($"/proc/{helper.Pid}/exe").LinkTarget}");
+var system = ActorSystem.Create("quickstart", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+var helper = system.ActorOf(HelperActor.Props(blob), "shouter");
+var client = new HelperClient(helper);
 
-var timeout = TimeSpan.FromSeconds(10);
-foreach (var word in new[] { "hello", "user-mode helper" })
-{
-    await helper.Stdin!.WriteAsync(Encoding.UTF8.GetBytes(word + "\n"));
-    var reply = await ReadLineAsync(helper.Stdout!, timeout);
-    Console.WriteLine($"sent '{word}', helper answered '{reply}'");
-}
+var status = await WaitUntilReady(helper);
+Console.WriteLine($"helper ready: pid {status.Pid}, exe {new FileInfo($"/proc/{status.Pid}/exe").LinkTarget}");
+
+Console.WriteLine($"shout(\"hello\") = {await client.CallAsync<string[], string>("shout", ["hello"])}");
+Console.WriteLine($"shout(\"user-mode helper\") = {await client.CallAsync<string[], string>("shout", ["user-mode helper"])}");
 
 Console.WriteLine("asking the helper to crash...");
-await helper.Stdin!.WriteAsync("crash\n"u8.ToArray());
-var exit = await helper.Exited.WaitAsync(timeout);
-Console.WriteLine($"helper ended: {exit}");
-if (exit.SignalName != "SIGSEGV")
+try
 {
-    Console.Error.WriteLine("expected the helper to die of SIGSEGV");
+    await client.CallAsync<string[], string>("crash", []);
+    Console.Error.WriteLine("the helper should have crashed");
     return 1;
 }
+catch (HelperCrashedException crash)
+{
+    Console.WriteLine($"crash reported: {crash.Kind}, {crash.SignalName} ({crash.Signal}), pid {crash.Pid}, after {crash.Uptime.TotalMilliseconds:F0} ms");
+}
+
+// The actor threw the failure to its supervisor, which restarted it with a new helper process.
+var restarted = await WaitUntilReady(helper);
+Console.WriteLine($"supervisor restarted the helper: new pid {restarted.Pid}");
+Console.WriteLine($"shout(\"again\") = {await client.CallAsync<string[], string>("shout", ["again"])}");
+
+await system.Terminate();
 Console.WriteLine("done");
 return 0;
 
-static async Task<string> ReadLineAsync(UmhActors.Native.Io.PipeReadEnd stdout, TimeSpan timeout)
+static async Task<HelperStatus> WaitUntilReady(IActorRef helper)
 {
-    var line = new List<byte>();
-    var one = new byte[1];
-    while (true)
+    var deadline = DateTime.UtcNow.AddSeconds(20);
+    while (DateTime.UtcNow < deadline)
     {
-        var n = await stdout.ReadAsync(one).AsTask().WaitAsync(timeout);
-        if (n == 0 || one[0] == '\n') return Encoding.UTF8.GetString(line.ToArray());
-        line.Add(one[0]);
+        var status = await helper.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(5));
+        if (status.Ready) return status;
+        await Task.Delay(20);
     }
+    throw new TimeoutException("the helper did not become ready");
 }
