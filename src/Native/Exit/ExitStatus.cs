@@ -17,11 +17,20 @@ public sealed record ExitStatus(int Pid, int? ExitCode, int? Signal, bool CoreDu
     /// <summary>True when a signal killed the process.</summary>
     public bool Signaled => Signal.HasValue;
 
+    /// <summary>How many OOM kills the helper's memory cgroup recorded (v2 <c>memory.events</c>,
+    /// v1 <c>memory.oom_control</c> <c>oom_kill</c>), read after the helper was reaped and before
+    /// its cgroup was removed; null when the helper had no cgroup (no evidence either way).</summary>
+    public long? OomKillCount { get; init; }
+
+    /// <summary>True when SIGKILL killed the helper and its cgroup recorded an OOM kill: the kernel's
+    /// OOM killer, not an administrator. False without a cgroup, since a bare SIGKILL proves nothing.</summary>
+    public bool OomKilled => Signal == SignalNames.SIGKILL && OomKillCount > 0;
+
     /// <summary>The signal's name ("SIGSEGV"), or null when the process exited.</summary>
     public string? SignalName => Signal is { } s ? SignalNames.Of(s) : null;
 
     /// <summary>"pid 42 exited with code 3 after 12 ms" or "pid 42 killed by SIGSEGV (11), core dumped, after 5 ms".</summary>
     public override string ToString() => Exited
         ? $"pid {Pid} exited with code {ExitCode} after {Uptime.TotalMilliseconds:F0} ms"
-        : $"pid {Pid} killed by {SignalName} ({Signal}){(CoreDumped ? ", core dumped," : "")} after {Uptime.TotalMilliseconds:F0} ms";
+        : $"pid {Pid} killed by {SignalName} ({Signal}){(CoreDumped ? ", core dumped," : "")}{(OomKilled ? " (OOM kill)" : "")} after {Uptime.TotalMilliseconds:F0} ms";
 }

@@ -1,4 +1,5 @@
 using UmhActors.Native.Blobs;
+using UmhActors.Native.Cgroups;
 using UmhActors.Native.Io;
 using UmhActors.Native.Processes;
 
@@ -16,6 +17,10 @@ public static class HelperLauncher
     /// <exception cref="LaunchFailedException">The exec failed (errno tells why).</exception>
     /// <exception cref="Blobs.BlobPinMismatchException">The blob does not match its SHA-256 pin; nothing ran.</exception>
     /// <exception cref="NativeCallException">A pipe, memfd or other system call failed.</exception>
+    /// <exception cref="CgroupUnavailableException">Options ask for a cgroup (memory limit) that this
+    /// machine cannot provide, and not to run without one; nothing ran.</exception>
+    /// <exception cref="CgroupException">Creating the helper's cgroup or moving the helper into it
+    /// failed; nothing is left behind (a spawned helper is killed, the cgroup removed).</exception>
     public static HelperProcess Launch(HelperBlob blob, LaunchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(blob);
@@ -25,16 +30,54 @@ public static class HelperLauncher
 
     /// <summary>Starts the executable at <paramref name="path"/> (argv[0] defaults to the path).</summary>
     /// <exception cref="LaunchFailedException">The exec failed (errno tells why).</exception>
+    /// <exception cref="CgroupUnavailableException">See <see cref="Launch"/>.</exception>
+    /// <exception cref="CgroupException">See <see cref="Launch"/>.</exception>
     public static HelperProcess LaunchPath(string path, LaunchOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return Start(ExecTarget.ForPath(path), options ?? LaunchOptions.Default);
     }
 
-    private static HelperProcess Start(ExecTarget target, LaunchOptions options)
+    private static HelperProcess Start(ExecTarget target, LaunchOptions options) =>
+        Start(target, options, options.UseCgroup ? CgroupSupport.Current : null);
+
+    /// <summary>Starts with an explicit cgroup back end (tests inject a mimicking one).</summary>
+    internal static HelperProcess Start(ExecTarget target, LaunchOptions options, CgroupAvailability? cgroups)
     {
         var reactor = Reactor.Shared;
-        var child = PosixSpawner.Spawn(target, options);
-        return new HelperProcess(target.Name, child, reactor);
+        var cgroup = CreateCgroup(target.Name, options, cgroups);
+        SpawnedChild child;
+        try
+        {
+            child = PosixSpawner.Spawn(target, options);
+        }
+        catch
+        {
+            cgroup?.Remove();
+            throw;
+        }
+        var process = new HelperProcess(target.Name, child, reactor, cgroup);
+        if (cgroup is null) return process;
+        try
+        {
+            // posix_spawn returns after the exec, so the helper is already running: this is the
+            // earliest point without posix_spawnattr_setcgroup_np. It is charged to the host's
+            // cgroup for the microseconds until here.
+            cgroup.Place(child.Pid);
+        }
+        catch
+        {
+            // Dispose kills the group; the reaper then removes the cgroup.
+            process.Dispose();
+            throw;
+        }
+        return process;
+    }
+
+    private static HelperCgroup? CreateCgroup(string name, LaunchOptions options, CgroupAvailability? cgroups)
+    {
+        if (!options.UseCgroup || cgroups is null) return null;
+        if (cgroups.IsAvailable) return HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes);
+        return options.RunWithoutCgroupIfUnavailable ? null : throw new CgroupUnavailableException(name, cgroups.Reason);
     }
 }

@@ -40,6 +40,36 @@ public sealed record LaunchOptions
     /// <summary>What fds 0, 1 and 2 are; pipes by default.</summary>
     public StdioMode Stdio { get; init; } = StdioMode.Pipes;
 
+    /// <summary>The helper's memory limit in bytes (its own cgroup's <c>memory.max</c> /
+    /// <c>memory.limit_in_bytes</c>, swap included); null for none. Exceeding it gets the helper
+    /// OOM-killed, and the kill is then recorded as <c>ExitStatus.OomKillCount</c>.</summary>
+    public long? MemoryLimitBytes { get; init; }
+
+    /// <summary>True when the helper gets its own cgroup (implied by a memory limit; needed for
+    /// <c>HelperCgroup.Freeze</c> and OOM evidence). False by default.</summary>
+    public bool UseCgroup { get; init; }
+
+    /// <summary>When a cgroup is requested but <c>CgroupSupport.Current</c> says none can be used:
+    /// false (default) fails the launch with <c>CgroupUnavailableException</c>; true runs the
+    /// helper without a cgroup (no limit, no freezing, no OOM evidence).</summary>
+    public bool RunWithoutCgroupIfUnavailable { get; init; }
+
+    /// <summary>These options with a memory limit of <paramref name="bytes"/> (must be positive)
+    /// enforced by a per-helper cgroup. With <paramref name="ignoreIfUnavailable"/> a machine
+    /// without usable cgroups runs the helper unlimited instead of failing the launch.</summary>
+    public LaunchOptions WithMemoryLimit(long bytes, bool ignoreIfUnavailable = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
+        return this with { MemoryLimitBytes = bytes, UseCgroup = true, RunWithoutCgroupIfUnavailable = ignoreIfUnavailable };
+    }
+
+    /// <summary>These options with (true) or without (false) a per-helper cgroup. Without one,
+    /// any memory limit is dropped too. See <see cref="RunWithoutCgroupIfUnavailable"/> for
+    /// <paramref name="ignoreIfUnavailable"/>.</summary>
+    public LaunchOptions WithCgroup(bool enabled = true, bool ignoreIfUnavailable = false) => enabled
+        ? this with { UseCgroup = true, RunWithoutCgroupIfUnavailable = ignoreIfUnavailable }
+        : this with { UseCgroup = false, MemoryLimitBytes = null, RunWithoutCgroupIfUnavailable = false };
+
     /// <summary>These options with argv[1..] set to <paramref name="arguments"/>.</summary>
     public LaunchOptions WithArguments(params string[] arguments)
     {

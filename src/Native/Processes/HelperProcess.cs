@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using UmhActors.Native.Cgroups;
 using UmhActors.Native.Exit;
 using UmhActors.Native.Handles;
 using UmhActors.Native.Interop;
@@ -24,9 +25,10 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     private int _lastHostSignal;
     private int _disposed;
 
-    internal HelperProcess(string name, SpawnedChild child, Reactor reactor)
+    internal HelperProcess(string name, SpawnedChild child, Reactor reactor, HelperCgroup? cgroup = null)
     {
         Name = name;
+        Cgroup = cgroup;
         Pid = child.Pid;
         _pidfd = child.Pidfd;
         StartedAt = DateTimeOffset.UtcNow;
@@ -58,7 +60,13 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     /// <summary>The helper's stderr (host reads); null when stdio is <see cref="StdioMode.Null"/>.</summary>
     public PipeReadEnd? Stderr { get; }
 
-    /// <summary>Completes once the helper has exited and been reaped. Never faults.</summary>
+    /// <summary>The helper's own cgroup (memory limit, OOM evidence, freezer); null when the launch
+    /// did not ask for one or ran without one. Removed automatically once the helper is reaped,
+    /// before <see cref="Exited"/> completes.</summary>
+    public HelperCgroup? Cgroup { get; }
+
+    /// <summary>Completes once the helper has exited and been reaped (and its cgroup, if any,
+    /// read for OOM evidence and removed). Never faults.</summary>
     public Task<ExitStatus> Exited => _exited.Task;
 
     /// <summary>True once the helper has been reaped.</summary>
@@ -81,7 +89,11 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
         try
         {
             _pidfd.DangerousAddRef(ref added);
-            if (Libc.pidfd_send_signal(_pidfd.Fd, signal) == 0) return true;
+            if (Libc.pidfd_send_signal(_pidfd.Fd, signal) == 0)
+            {
+                ThawIfKilled(signal);
+                return true;
+            }
         }
         catch (ObjectDisposedException)
         {
@@ -102,7 +114,11 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     public bool SignalGroup(int signal)
     {
         Volatile.Write(ref _lastHostSignal, signal);
-        if (killpg(ProcessGroupId, signal) == 0) return true;
+        if (killpg(ProcessGroupId, signal) == 0)
+        {
+            ThawIfKilled(signal);
+            return true;
+        }
         var errno = Marshal.GetLastPInvokeError();
         if (errno == Errno.ESRCH) return false;
         throw new NativeCallException("killpg", errno);
@@ -151,9 +167,34 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => $"helper '{Name}' (pid {Pid})";
 
+    // A v1-frozen helper does not act on SIGKILL until thawed; thawing after the signal is
+    // queued makes it die rather than run on.
+    private void ThawIfKilled(int signal)
+    {
+        if (signal == SignalNames.SIGKILL) Cgroup?.ThawForKill();
+    }
+
     private void OnReaped(ExitStatus exit)
     {
         _pidfd.Dispose();
-        _exited.TrySetResult(exit);
+        if (Cgroup is not { } cgroup)
+        {
+            _exited.TrySetResult(exit);
+            return;
+        }
+        // Removal may kill leftovers and retry rmdir while the kernel detaches them: not on
+        // the reactor thread.
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            try
+            {
+                cgroup.Remove();
+            }
+            catch (IOException)
+            {
+                // Kept on cgroup.RemovalError; Exited never faults.
+            }
+            _exited.TrySetResult(exit with { OomKillCount = cgroup.FinalOomKillCount });
+        }, null);
     }
 }

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using UmhActors.Native.Exit;
+using UmhActors.Native.Interop;
+using static Tmds.Linux.LibC;
+
+namespace UmhActors.Native.Cgroups;
+
+/// <summary>
+/// The back-end-specific half of a <see cref="HelperCgroup"/>: which directories exist and which
+/// control files mean what. The v1 and v2 drivers differ only in file names and in how freezing
+/// and killing work.
+/// </summary>
+internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFsMimic? mimic)
+{
+    private static readonly TimeSpan RemoveRetryLimit = TimeSpan.FromSeconds(2);
+
+    /// <summary>Every directory this cgroup owns; the first holds the memory controller.</summary>
+    public IReadOnlyList<string> Directories { get; } = directories;
+
+    public abstract CgroupBackend Backend { get; }
+
+    public abstract bool CanFreeze { get; }
+
+    /// <summary>Sets the memory limit (no swap beyond it, where the kernel offers that knob).</summary>
+    public abstract void SetMemoryLimit(long bytes);
+
+    public abstract long ReadOomKillCount();
+
+    /// <summary>Asks the kernel to freeze (true) or thaw (false); does not wait.</summary>
+    public abstract void RequestFrozen(bool frozen);
+
+    /// <summary>True once freezing has completed (not while still in progress).</summary>
+    public abstract bool ReadFrozen();
+
+    /// <summary>SIGKILL to every process still in the cgroup.</summary>
+    public abstract void KillAll();
+
+    /// <summary>Makes the directories; on failure removes those already made and rethrows.</summary>
+    public void Create()
+    {
+        var made = new List<string>();
+        try
+        {
+            foreach (var directory in Directories)
+            {
+                CgroupFs.MakeDirectory(directory);
+                made.Add(directory);
+                mimic?.DirectoryCreated(directory);
+            }
+        }
+        catch
+        {
+            foreach (var directory in made) RemoveDirectory(directory, Stopwatch.GetTimestamp());
+            throw;
+        }
+    }
+
+    /// <summary>Moves <paramref name="pid"/> into every directory.</summary>
+    public void Place(int pid)
+    {
+        foreach (var directory in Directories) CgroupFs.Write(Path.Combine(directory, "cgroup.procs"), pid + "\n");
+    }
+
+    /// <summary>Kills what is left inside and removes every directory. rmdir fails with EBUSY
+    /// while the kernel is still detaching exiting tasks, so it is retried (killing again
+    /// between tries) for a bounded time.</summary>
+    /// <exception cref="CgroupException">A directory could not be removed (the last errno).</exception>
+    public void Remove()
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (Directories.Any(d => CgroupFs.ReadIfExists(Path.Combine(d, "cgroup.procs")) is { Length: > 0 })) KillAll();
+        foreach (var directory in Directories) RemoveDirectory(directory, started);
+    }
+
+    /// <summary>SIGKILL to each pid listed in <paramref name="procsFile"/>: the helper's own
+    /// descendants, since nothing else is ever placed in a helper's cgroup.</summary>
+    protected static void KillListed(string procsFile)
+    {
+        foreach (var pid in CgroupFs.ReadPids(procsFile))
+            if (kill(pid, SignalNames.SIGKILL) == -1 && Marshal.GetLastPInvokeError() != Errno.ESRCH)
+                throw new NativeCallException($"kill({pid}, SIGKILL)", Marshal.GetLastPInvokeError());
+    }
+
+    private void RemoveDirectory(string directory, long started)
+    {
+        mimic?.RemovingDirectory(directory);
+        while (true)
+        {
+            var errno = CgroupFs.TryRemoveDirectory(directory);
+            if (errno == 0) return;
+            if (errno != Errno.EBUSY || Stopwatch.GetElapsedTime(started) > RemoveRetryLimit)
+                throw new CgroupException("rmdir", directory, errno);
+            KillAll();
+            Thread.Sleep(5);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace UmhActors.Native.Cgroups;
+
+/// <summary>
+/// One helper's own cgroup: created inside the host's cgroup before the helper is spawned, the
+/// helper placed in it right after, removed once the helper has been reaped. Carries the memory
+/// limit, the OOM evidence and the freezer.
+/// </summary>
+/// <remarks>
+/// Named <c>umh-HOSTPID-N-BLOBNAME</c> so operators can tell whose it is. After removal,
+/// <see cref="ReadOomKillCount"/> returns the count read just before removal, <see cref="IsFrozen"/>
+/// is false, and <see cref="Freeze"/>/<see cref="Thaw"/> throw <see cref="ObjectDisposedException"/>.
+/// Processes the helper started stay in its cgroup; removal kills any that remain, as the
+/// helper's process group kill does.
+/// </remarks>
+public sealed class HelperCgroup
+{
+    private static readonly TimeSpan DefaultFreezeTimeout = TimeSpan.FromSeconds(5);
+    private static int s_counter;
+    private readonly CgroupDriver _driver;
+    private readonly object _gate = new();
+    private long? _finalOomKillCount;
+    private bool _removed;
+
+    private HelperCgroup(CgroupDriver driver, long? memoryLimitBytes)
+    {
+        _driver = driver;
+        MemoryLimitBytes = memoryLimitBytes;
+    }
+
+    /// <summary>V1 or V2.</summary>
+    public CgroupBackend Backend => _driver.Backend;
+
+    /// <summary>The cgroup's directory; for v1 the one in the memory hierarchy.</summary>
+    public string Path => _driver.Directories[0];
+
+    /// <summary>Every directory this cgroup owns: one for v2; memory then freezer for v1.</summary>
+    public IReadOnlyList<string> Paths => _driver.Directories;
+
+    /// <summary>The memory limit in bytes, or null when the cgroup has none (it exists for
+    /// freezing or accounting only).</summary>
+    public long? MemoryLimitBytes { get; }
+
+    /// <summary>True when <see cref="Freeze"/> can work: v2 with <c>cgroup.freeze</c> (Linux 5.2),
+    /// or v1 with a writable freezer hierarchy.</summary>
+    public bool CanFreeze => _driver.CanFreeze;
+
+    /// <summary>Why automatic removal after the helper was reaped failed (the directory may
+    /// remain); null when it succeeded or has not happened.</summary>
+    public IOException? RemovalError { get; private set; }
+
+    /// <summary>The OOM kill count read just before removal; null before removal or when that
+    /// read failed.</summary>
+    internal long? FinalOomKillCount
+    {
+        get { lock (_gate) return _finalOomKillCount; }
+    }
+
+    /// <summary>True once the directories have been removed (after the helper was reaped).</summary>
+    public bool IsRemoved
+    {
+        get { lock (_gate) return _removed; }
+    }
+
+    /// <summary>True while the helper's cgroup is completely frozen (a freeze still in progress
+    /// reads false). False once removed or when the cgroup cannot freeze.</summary>
+    /// <exception cref="CgroupException">The state file could not be read.</exception>
+    public bool IsFrozen
+    {
+        get
+        {
+            lock (_gate) return !_removed && _driver.CanFreeze && _driver.ReadFrozen();
+        }
+    }
+
+    /// <summary>
+    /// How many times the kernel's OOM killer killed a process in this cgroup: v2
+    /// <c>memory.events</c> <c>oom_kill</c>, v1 <c>memory.oom_control</c> <c>oom_kill</c> (0 on v1
+    /// kernels before 4.13, which do not report it). After removal, the count read just before.
+    /// </summary>
+    /// <exception cref="CgroupException">The file could not be read.</exception>
+    public long ReadOomKillCount()
+    {
+        lock (_gate) return _removed ? _finalOomKillCount ?? 0 : _driver.ReadOomKillCount();
+    }
+
+    /// <summary>
+    /// Freezes every process in the cgroup (v2 <c>cgroup.freeze</c> = 1, v1 <c>freezer.state</c> =
+    /// FROZEN) and returns once the kernel reports the freeze complete. A frozen helper reads no
+    /// input and runs no code until <see cref="Thaw"/>; on v1 it does not even act on SIGKILL,
+    /// which is why killing through <c>HelperProcess</c> thaws it afterwards.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><see cref="CanFreeze"/> is false.</exception>
+    /// <exception cref="CgroupException">A write failed, or the freeze did not complete within
+    /// <paramref name="timeout"/> (5 s by default; a task stuck in the kernel can delay it).</exception>
+    /// <exception cref="ObjectDisposedException">The cgroup has been removed.</exception>
+    public void Freeze(TimeSpan? timeout = null) => SetFrozen(true, timeout ?? DefaultFreezeTimeout);
+
+    /// <summary>Thaws the cgroup and returns once the kernel reports it no longer frozen. Thawing
+    /// a cgroup that is not frozen does nothing.</summary>
+    /// <exception cref="NotSupportedException"><see cref="CanFreeze"/> is false.</exception>
+    /// <exception cref="CgroupException">A write failed or the thaw did not complete within <paramref name="timeout"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The cgroup has been removed.</exception>
+    public void Thaw(TimeSpan? timeout = null) => SetFrozen(false, timeout ?? DefaultFreezeTimeout);
+
+    /// <inheritdoc />
+    public override string ToString() => $"cgroup {Backend} {Path}";
+
+    /// <summary>Creates the directories for a helper named <paramref name="helperName"/> and sets
+    /// the limit; on any failure nothing is left behind.</summary>
+    internal static HelperCgroup Create(CgroupAvailability availability, string helperName, long? memoryLimitBytes)
+    {
+        var name = $"umh-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}-{Sanitize(helperName)}";
+        CgroupDriver driver = availability.Backend switch
+        {
+            CgroupBackend.V2 => new CgroupV2Driver(System.IO.Path.Combine(availability.V2Directory!, name), availability.Mimic),
+            CgroupBackend.V1 => new CgroupV1Driver(System.IO.Path.Combine(availability.V1MemoryDirectory!, name),
+                availability.V1FreezerDirectory is { } freezer ? System.IO.Path.Combine(freezer, name) : null, availability.Mimic),
+            _ => throw new InvalidOperationException("cgroups are unavailable: " + availability.Reason),
+        };
+        driver.Create();
+        var cgroup = new HelperCgroup(driver, memoryLimitBytes);
+        try
+        {
+            if (memoryLimitBytes is { } limit) driver.SetMemoryLimit(limit);
+        }
+        catch
+        {
+            cgroup.Remove();
+            throw;
+        }
+        LiveCgroups.Add(cgroup);
+        return cgroup;
+    }
+
+    /// <summary>Moves the freshly spawned helper in.</summary>
+    internal void Place(int pid) => _driver.Place(pid);
+
+    /// <summary>Reads the final OOM count, then kills anything left and removes the directories.
+    /// Idempotent.</summary>
+    /// <exception cref="CgroupException">Reading or removal failed; the cgroup counts as removed
+    /// either way (there is nothing more this object could do).</exception>
+    internal void Remove()
+    {
+        lock (_gate)
+        {
+            if (_removed) return;
+            _removed = true;
+            LiveCgroups.Remove(this);
+            try
+            {
+                try
+                {
+                    _finalOomKillCount = _driver.ReadOomKillCount();
+                }
+                finally
+                {
+                    _driver.Remove();
+                }
+            }
+            catch (IOException e)
+            {
+                RemovalError = e;
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Lets a queued SIGKILL act: v1 frozen tasks ignore it until thawed.</summary>
+    internal void ThawForKill()
+    {
+        lock (_gate)
+            if (!_removed && Backend == CgroupBackend.V1 && _driver.CanFreeze) _driver.RequestFrozen(false);
+    }
+
+    private void SetFrozen(bool frozen, TimeSpan timeout)
+    {
+        if (!_driver.CanFreeze) throw new NotSupportedException($"{this} cannot be frozen: no freezer (v1 freezer hierarchy not usable, or v2 kernel before 5.2)");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_removed, this);
+            _driver.RequestFrozen(frozen);
+            var started = Stopwatch.GetTimestamp();
+            while (_driver.ReadFrozen() != frozen)
+            {
+                if (Stopwatch.GetElapsedTime(started) > timeout)
+                    throw new CgroupException(frozen ? "freeze" : "thaw", Path, 0, $"not {(frozen ? "frozen" : "thawed")} after {timeout.TotalMilliseconds:F0} ms");
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    // Blob names are free text; cgroup names must be one path component.
+    private static string Sanitize(string name)
+    {
+        var text = new StringBuilder();
+        foreach (var c in name.Length > 64 ? name[..64] : name)
+            text.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
+        return text.ToString();
+    }
+}
