@@ -3,40 +3,43 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using UmhActors.Failures;
-using UmhActors.Native;
 using UmhActors.Native.Blobs;
-using UmhActors.Native.Io;
-using UmhActors.Native.Launch;
-using UmhActors.Native.Processes;
 using UmhActors.Protocol;
 using UmhActors.Protocol.Control;
 using UmhActors.Protocol.Framing;
 using UmhActors.Requests;
+using UmhActors.Supervision;
 using static UmhActors.Helpers.HelperActorSignals;
 
 namespace UmhActors.Helpers;
 
 /// <summary>
-/// Owns one helper process: launches its blob in <c>PreStart</c>, serves <see cref="HelperRequest"/>s
-/// over its pipes, and kills its process group in <c>PostStop</c>. The actor's lifetime is the
+/// Owns one helper process at a time: launches its blob in <c>PreStart</c>, serves
+/// <see cref="HelperRequest"/>s over its pipes, applies the supervision policy when the helper
+/// ends, and kills the helper's process group in <c>PostStop</c>. The actor's lifetime bounds the
 /// helper's lifetime.
 /// </summary>
 /// <remarks>
-/// <para>The helper is ready once it sent <c>$/hello</c>; requests that arrive earlier wait in the
-/// queue. At most <see cref="HelperOptions.MaxInFlight"/> requests are sent at once and at most
-/// <see cref="HelperOptions.MaxQueued"/> wait behind them; beyond that a request is rejected with
-/// <see cref="HelperOverloadedException"/>. A request that outlives its timeout fails with
-/// <see cref="HelperTimeoutException"/> and the helper is sent <c>$/cancel</c>.</para>
-/// <para>When the helper dies, every pending request fails at once with the same
-/// <see cref="HelperFailureException"/> (crash with its signal, non-zero exit, …) and the actor
-/// throws it, so its supervisor decides what happens next. Responses are answered straight from
-/// the I/O reactor; the actor itself never blocks and never does I/O loops.</para>
-/// <para>Mirrors <c>struct umh_info</c>: two pipes and a pid, owned by one party.</para>
+/// <para>A helper is ready once it sent <c>$/hello</c>; requests that arrive earlier, or while a
+/// replacement is being launched, wait in the queue (bounded by <see cref="HelperOptions.MaxQueued"/>
+/// and by their own timeouts). At most <see cref="HelperOptions.MaxInFlight"/> requests are sent at
+/// once; beyond both bounds a request is rejected with <see cref="HelperOverloadedException"/>. A
+/// request that outlives its timeout fails with <see cref="HelperTimeoutException"/> and the helper
+/// is sent <c>$/cancel</c>.</para>
+/// <para>When the helper dies, every request in flight fails at once with the same
+/// <see cref="HelperFailureException"/> (crash with its signal, non-zero exit, …); then the
+/// <see cref="HelperOptions.Supervision"/> policy decides: restart after a backoff (queued requests
+/// are served by the new helper), stop the actor, or escalate (throw to this actor's supervisor).
+/// Every decision is published on the EventStream as a <see cref="HelperSupervisionDecision"/>.</para>
+/// <para>Responses are answered straight from the I/O reactor; the actor never blocks and never
+/// runs I/O loops. Mirrors <c>struct umh_info</c>: two pipes and a pid, owned by one party.</para>
 /// </remarks>
 public sealed class HelperActor : UntypedActor, IWithTimers
 {
     private const string HandshakeTimer = "handshake";
     private const string TimeoutTimer = "timeouts";
+    private const string WatchdogTimer = "watchdog";
+    private const string RelaunchTimer = "relaunch";
 
     private readonly HelperBlob _blob;
     private readonly HelperOptions _options;
@@ -44,25 +47,20 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
     private readonly Queue<QueuedRequest> _queue = new();
-    private HelperProcess? _process;
-    private FrameChannel? _channel;
-    private LineReader? _stderr;
-    private HelperFrameReceiver? _receiver;
+    private readonly RestartTracker _restarts;
+    private HelperIncarnation? _current;
+    private int _generation;
     private uint _lastMsgId;
-    private long _dispatched;
-    private long _timedOut;
-    private bool _ready;
-    private bool _exited;
+    private ulong _lastPingToken;
     private bool _flushScheduled;
     private TimeSpan? _tickInterval;
-    private HostKillReason _hostKill;
-    private Exception? _hostKillCause;
 
     private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers)
     {
         _blob = blob;
         _options = options;
         _subscribers = subscribers;
+        _restarts = new RestartTracker(options.Supervision, Random.Shared);
     }
 
     /// <summary>Props for an actor running <paramref name="blob"/>. The blob is shared, not owned:
@@ -76,37 +74,14 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         return Akka.Actor.Props.CreateBy(new Producer(blob, resolved, subscribers));
     }
 
-    /// <summary>Creates each incarnation with the same blob, options and subscriber set.</summary>
-    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers) : IIndirectActorProducer
-    {
-        public Type ActorType => typeof(HelperActor);
-
-        public ActorBase Produce() => new HelperActor(blob, options, subscribers);
-
-        public void Release(ActorBase actor)
-        {
-        }
-    }
-
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
-
-    private int InFlight => (int)(_dispatched - _timedOut - Volatile.Read(ref _receiver!.Answered));
 
     /// <inheritdoc />
     protected override void PreStart()
     {
         foreach (var subscriber in _subscribers.Current) Context.Watch(subscriber);
-        _process = Launch();
-        var self = Self;
-        _receiver = new HelperFrameReceiver(_blob.Name, _process.Pid, self, _pending, _subscribers, _log);
-        _channel = new FrameChannel(_process, _receiver, _options.Limits);
-        _receiver.Channel = _channel;
-        _stderr = new LineReader(_process.Stderr!, OnStderrLine);
-        _process.Exited.ContinueWith(t => self.Tell(new HelperExited(t.Result)), TaskContinuationOptions.ExecuteSynchronously);
-        _stderr.Start();
-        _channel.Start();
-        Timers.StartSingleTimer(HandshakeTimer, HandshakeTimedOut.Instance, _options.StartupTimeout);
+        StartHelper();
     }
 
     /// <inheritdoc />
@@ -119,7 +94,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 break;
             case FlushOutbox:
                 _flushScheduled = false;
-                _channel!.Flush();
+                _current?.Channel.Flush();
                 break;
             case SlotsFreed:
                 DrainQueue();
@@ -127,28 +102,36 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case TimeoutTick:
                 ExpireRequests();
                 break;
-            case HelloReceived hello:
+            case WatchdogTick:
+                OnWatchdogTick();
+                break;
+            case Relaunch:
+                StartHelper();
+                break;
+            case HelloReceived hello when IsCurrent(hello.Generation):
                 OnHello(hello.Hello);
                 break;
-            case PongReceived:
+            case PongReceived pong when IsCurrent(pong.Generation):
+                if (_current!.OutstandingPing?.Token == pong.Token) _current.OutstandingPing = null;
                 break;
-            case ViolationDetected violation:
-                KillFor(HostKillReason.ProtocolViolation, violation.Violation);
+            case ViolationDetected violation when IsCurrent(violation.Generation):
+                Kill(HostKillReason.ProtocolViolation, violation.Violation);
                 break;
-            case ChannelClosed closed:
+            case ChannelClosed closed when IsCurrent(closed.Generation):
                 OnChannelClosed(closed.Closure);
                 break;
-            case StdoutClosedTooLong when !_exited:
-                KillFor(HostKillReason.ProtocolViolation, new ProtocolViolationException(ProtocolViolationReason.UnexpectedFrame, 0,
+            case StdoutClosedTooLong closed when IsCurrent(closed.Generation) && !_current!.Exited:
+                Kill(HostKillReason.ProtocolViolation, new ProtocolViolationException(ProtocolViolationReason.UnexpectedFrame, 0,
                     "the helper closed its stdout but kept running"));
                 break;
-            case HandshakeTimedOut when !_ready:
-                KillFor(HostKillReason.HandshakeTimeout, new TimeoutException(
-                    $"no $/hello within {_options.StartupTimeout.TotalMilliseconds:F0} ms"));
+            case HandshakeTimedOut timedOut when IsCurrent(timedOut.Generation) && !_current!.Ready:
+                Kill(HostKillReason.HandshakeTimeout, new TimeoutException($"no $/hello within {_options.StartupTimeout.TotalMilliseconds:F0} ms"));
                 break;
-            case HelperExited exited:
+            case HelperExited exited when IsCurrent(exited.Generation):
                 OnExited(exited);
                 break;
+            case HelloReceived or PongReceived or ViolationDetected or ChannelClosed or StdoutClosedTooLong or HandshakeTimedOut or HelperExited:
+                break; // about a helper already replaced
             case SubscribeHelperEvents subscribe:
                 _subscribers.Add(subscribe.Subscriber);
                 Context.Watch(subscribe.Subscriber);
@@ -162,7 +145,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 _subscribers.Remove(terminated.ActorRef);
                 break;
             case GetHelperStatus:
-                Sender.Tell(new HelperStatus(_blob.Name, _process?.Pid ?? 0, _ready, InFlight, _queue.Count));
+                Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _queue.Count));
                 break;
             default:
                 Unhandled(message);
@@ -173,27 +156,29 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
-        _channel?.Dispose();
-        _stderr?.Dispose();
-        FailEverything(new HelperStoppedException(_blob.Name));
-        if (_process is not { } process) return;
-        if (!process.HasExited && _hostKill == HostKillReason.None) _hostKill = HostKillReason.Stop;
-        // SIGTERM to the group now, SIGKILL after the grace period (or as soon as the helper has
-        // exited, for anything it left behind); then close the pipes.
-        process.TerminateAsync(_options.StopGracePeriod)
-            .ContinueWith(_ => process.Dispose(), TaskContinuationOptions.ExecuteSynchronously);
+        _current?.Retire(_options.StopGracePeriod);
+        _current = null;
+        var stopped = new HelperStoppedException(_blob.Name);
+        FailInFlight(stopped);
+        FailQueued(stopped);
     }
 
-    private HelperProcess Launch()
+    private bool IsCurrent(int generation) => _current?.Generation == generation;
+
+    private void StartHelper()
     {
+        HelperIncarnation incarnation;
         try
         {
-            return HelperLauncher.Launch(_blob, _options.Launch.WithStdio(StdioMode.Pipes));
+            incarnation = HelperIncarnation.Launch(++_generation, _blob, _options, Self, _pending, _subscribers, _log);
         }
-        catch (Exception e) when (e is LaunchFailedException or BlobPinMismatchException or NativeCallException or ObjectDisposedException)
+        catch (HelperLaunchFailedException failure)
         {
-            throw new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);
+            Decide(failure);
+            return;
         }
+        _current = incarnation;
+        Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
     }
 
     private void OnRequest(HelperRequest request, IActorRef sender)
@@ -205,14 +190,14 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
         var timeout = request.Timeout ?? _options.RequestTimeout;
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        if (_ready && _queue.Count == 0 && InFlight < _options.MaxInFlight)
+        if (_current is { Ready: true } current && _queue.Count == 0 && current.InFlight < _options.MaxInFlight)
         {
-            Dispatch(request, sender, deadline, timeout);
+            Dispatch(current, request, sender, deadline, timeout);
         }
         else if (_queue.Count < _options.MaxQueued)
         {
             _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout));
-            _receiver!.ActorHasQueue = true;
+            if (_current is not null) _current.Receiver.ActorHasQueue = true;
             EnsureTimeoutTicks(timeout);
         }
         else
@@ -221,12 +206,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
     }
 
-    private void Dispatch(HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout)
+    private void Dispatch(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout)
     {
         var msgId = ++_lastMsgId;
         _pending[msgId] = new PendingRequest(sender, request.Method, deadline, timeout);
-        _dispatched++;
-        _channel!.Enqueue((msgId, request), static (output, state) =>
+        current.Dispatched++;
+        current.Channel.Enqueue((msgId, request), static (output, state) =>
             FrameWriter.WriteRequest(output, state.msgId, state.request.Method, state.request.RawParams.Span));
         ScheduleFlush();
         EnsureTimeoutTicks(timeout);
@@ -243,15 +228,16 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     private void DrainQueue()
     {
-        while (_ready && _queue.Count > 0 && InFlight < _options.MaxInFlight)
+        if (_current is not { Ready: true } current) return;
+        while (_queue.Count > 0 && current.InFlight < _options.MaxInFlight)
         {
             var next = _queue.Dequeue();
             if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())
                 next.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, next.Request.Method, next.Timeout, wasSent: false)));
             else
-                Dispatch(next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout);
+                Dispatch(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout);
         }
-        _receiver!.ActorHasQueue = _queue.Count > 0;
+        current.Receiver.ActorHasQueue = _queue.Count > 0;
     }
 
     private void EnsureTimeoutTicks(TimeSpan timeout)
@@ -259,7 +245,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         // Timeouts are checked by one periodic tick per actor (not a timer per request), at a
         // tenth of the shortest timeout in use, between 5 and 100 ms.
         var interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.FromMilliseconds(5).Ticks, TimeSpan.FromMilliseconds(100).Ticks));
-        if (_tickInterval is { } current && current <= interval) return;
+        if (_tickInterval is { } active && active <= interval) return;
         _tickInterval = interval;
         Timers.StartPeriodicTimer(TimeoutTimer, TimeoutTick.Instance, interval);
     }
@@ -267,27 +253,23 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private void ExpireRequests()
     {
         var now = Stopwatch.GetTimestamp();
-        var cancelled = false;
         foreach (var (msgId, request) in _pending)
         {
             if (request.DeadlineTimestamp > now || !_pending.TryRemove(msgId, out _)) continue;
-            _timedOut++;
             request.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, request.Method, request.Timeout, wasSent: true)));
-            _channel!.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
-            cancelled = true;
+            if (_current is { } current)
+            {
+                current.TimedOut++;
+                current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
+                ScheduleFlush();
+            }
         }
-        if (cancelled) ScheduleFlush();
 
         if (_queue.Any(q => q.DeadlineTimestamp <= now))
         {
-            var keep = new List<QueuedRequest>(_queue.Count);
-            foreach (var queued in _queue)
-            {
-                if (queued.DeadlineTimestamp <= now)
-                    queued.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, queued.Request.Method, queued.Timeout, wasSent: false)));
-                else
-                    keep.Add(queued);
-            }
+            var keep = _queue.Where(q => q.DeadlineTimestamp > now).ToList();
+            foreach (var expired in _queue.Where(q => q.DeadlineTimestamp <= now))
+                expired.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, expired.Request.Method, expired.Timeout, wasSent: false)));
             _queue.Clear();
             foreach (var queued in keep) _queue.Enqueue(queued);
         }
@@ -308,58 +290,116 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
         catch (ProtocolVersionMismatchException mismatch)
         {
-            KillFor(HostKillReason.ProtocolViolation, mismatch);
+            Kill(HostKillReason.ProtocolViolation, mismatch);
             return;
         }
-        _ready = true;
+        _current!.Ready = true;
         Timers.Cancel(HandshakeTimer);
-        _log.Debug("helper {0} (pid {1}) ready: protocol {2}, capabilities [{3}]", _blob.Name, _process!.Pid,
+        if (_options.Watchdog is { } watchdog) Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
+        _log.Debug("helper {0} (pid {1}) ready: protocol {2}, capabilities [{3}]", _blob.Name, _current.Process.Pid,
             hello.ProtocolVersion, string.Join(", ", hello.Capabilities));
         DrainQueue();
     }
 
-    private void OnChannelClosed(ChannelClosure closure)
+    private void OnWatchdogTick()
     {
-        if (closure.Violation is { } violation)
-            KillFor(HostKillReason.ProtocolViolation, violation);
-        else if (closure.ReadError is { } error)
-            KillFor(HostKillReason.ProtocolViolation, error);
-        else if (!_exited)
-            // End of stdout normally means the helper is exiting; give it a moment to be reaped.
-            Timers.StartSingleTimer("stdout-closed", StdoutClosedTooLong.Instance, TimeSpan.FromSeconds(2));
+        if (_current is not { Ready: true, Exited: false } current || _options.Watchdog is not { } watchdog) return;
+        if (current.OutstandingPing is { } ping)
+        {
+            if (DateTime.UtcNow - ping.SentAt > watchdog.Timeout)
+                Kill(HostKillReason.Hang, new TimeoutException($"no $/pong within {watchdog.Timeout.TotalMilliseconds:F0} ms"));
+            return;
+        }
+        var token = ++_lastPingToken;
+        current.OutstandingPing = (token, DateTime.UtcNow);
+        current.Channel.Enqueue(token, static (output, t) => ControlFrames.WritePing(output, t));
+        ScheduleFlush();
     }
 
-    private void KillFor(HostKillReason reason, Exception cause)
+    private void OnChannelClosed(Native.Io.ChannelClosure closure)
     {
-        if (_exited || _hostKill != HostKillReason.None) return;
-        _hostKill = reason;
-        _hostKillCause = cause;
-        _log.Warning("killing helper {0} (pid {1}): {2}", _blob.Name, _process!.Pid, cause.Message);
-        _process.Kill();
+        if (closure.Violation is { } violation)
+            Kill(HostKillReason.ProtocolViolation, violation);
+        else if (closure.ReadError is { } error)
+            Kill(HostKillReason.ProtocolViolation, error);
+        else if (!_current!.Exited)
+            // End of stdout normally means the helper is exiting; give it a moment to be reaped.
+            Timers.StartSingleTimer("stdout-closed", new StdoutClosedTooLong(_current.Generation), TimeSpan.FromSeconds(2));
+    }
+
+    private void Kill(HostKillReason reason, Exception cause)
+    {
+        if (_current is not { Exited: false, HostKill: HostKillReason.None } current) return;
+        _log.Warning("killing helper {0} (pid {1}): {2}", _blob.Name, current.Process.Pid, cause.Message);
+        current.Kill(reason, cause);
     }
 
     private void OnExited(HelperExited exited)
     {
-        _exited = true;
-        var failure = FailureClassifier.Classify(_blob.Name, exited.Exit, _hostKill, _process!.LastSignalSentByHost, oomKills: null, _hostKillCause);
-        FailEverything(failure);
-        throw failure;
+        var current = _current!;
+        current.Exited = true;
+        var failure = FailureClassifier.Classify(_blob.Name, exited.Exit, current.HostKill, current.Process.LastSignalSentByHost,
+            oomKills: null, current.HostKillCause);
+        current.Retire(TimeSpan.Zero);
+        _current = null;
+        Timers.Cancel(HandshakeTimer);
+        Timers.Cancel(WatchdogTimer);
+        Decide(failure);
     }
 
-    private void FailEverything(Exception failure)
+    /// <summary>Fails what was in flight, then applies the policy for the failure's kind.</summary>
+    private void Decide(HelperFailureException failure)
+    {
+        FailInFlight(failure);
+        var (directive, attempt, delay, exceeded) = _restarts.Decide(failure, DateTime.UtcNow);
+        var decision = new HelperSupervisionDecision(Self, _blob.Name, failure.Kind, directive, attempt, delay, exceeded, failure);
+        Context.System.EventStream.Publish(decision);
+        _log.Warning("{0}; {1}{2}", failure.Message,
+            directive == HelperDirective.Restart ? $"restart #{attempt} in {delay.TotalMilliseconds:F0} ms" : directive.ToString().ToLowerInvariant(),
+            exceeded ? " (restart intensity exceeded)" : "");
+
+        switch (directive)
+        {
+            case HelperDirective.Restart when delay <= TimeSpan.Zero:
+                Self.Tell(Relaunch.Instance);
+                break;
+            case HelperDirective.Restart:
+                Timers.StartSingleTimer(RelaunchTimer, Relaunch.Instance, delay);
+                break;
+            case HelperDirective.Stop:
+                FailQueued(failure);
+                Context.Stop(Self);
+                break;
+            default:
+                FailQueued(failure);
+                throw failure;
+        }
+    }
+
+    private void FailInFlight(Exception failure)
     {
         foreach (var msgId in _pending.Keys)
         {
             if (_pending.TryRemove(msgId, out var request))
                 request.Sender.Tell(new Status.Failure(failure));
         }
+    }
+
+    private void FailQueued(Exception failure)
+    {
         while (_queue.Count > 0)
             _queue.Dequeue().Sender.Tell(new Status.Failure(failure));
     }
 
-    private void OnStderrLine(string line)
+    /// <summary>Creates each incarnation with the same blob, options and subscriber set.</summary>
+    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers) : IIndirectActorProducer
     {
-        if (_options.LogStderr) _log.Info("[helper {0} pid {1} stderr] {2}", _blob.Name, _process!.Pid, line);
-        _subscribers.Publish(new HelperStderrLine(_blob.Name, _process!.Pid, line));
+        public Type ActorType => typeof(HelperActor);
+
+        public ActorBase Produce() => new HelperActor(blob, options, subscribers);
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 }

@@ -4,18 +4,24 @@ using UmhActors.Protocol.Control;
 
 namespace UmhActors.Helpers;
 
-/// <summary>Messages a <see cref="HelperActor"/> sends itself (from the reactor, timers and tasks).</summary>
+/// <summary>Messages a <see cref="HelperActor"/> sends itself (from the reactor, timers and tasks).
+/// Those about one helper process carry its generation, so news from a helper that was already
+/// replaced is ignored.</summary>
 internal static class HelperActorSignals
 {
-    public sealed record HelloReceived(HelloMessage Hello);
+    public sealed record HelloReceived(int Generation, HelloMessage Hello);
 
-    public sealed record ViolationDetected(Exception Violation);
+    public sealed record ViolationDetected(int Generation, Exception Violation);
 
-    public sealed record ChannelClosed(ChannelClosure Closure);
+    public sealed record ChannelClosed(int Generation, ChannelClosure Closure);
 
-    public sealed record HelperExited(ExitStatus Exit);
+    public sealed record HelperExited(int Generation, ExitStatus Exit);
 
-    public sealed record PongReceived(ulong Token);
+    public sealed record PongReceived(int Generation, ulong Token);
+
+    public sealed record StdoutClosedTooLong(int Generation);
+
+    public sealed record HandshakeTimedOut(int Generation);
 
     public sealed class SlotsFreed
     {
@@ -32,13 +38,13 @@ internal static class HelperActorSignals
         public static TimeoutTick Instance { get; } = new();
     }
 
-    public sealed class HandshakeTimedOut
+    public sealed class WatchdogTick
     {
-        public static HandshakeTimedOut Instance { get; } = new();
+        public static WatchdogTick Instance { get; } = new();
     }
 
-    public sealed class StdoutClosedTooLong
+    public sealed class Relaunch
     {
-        public static StdoutClosedTooLong Instance { get; } = new();
+        public static Relaunch Instance { get; } = new();
     }
 }

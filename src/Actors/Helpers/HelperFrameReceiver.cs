@@ -16,6 +16,7 @@ namespace UmhActors.Helpers;
 /// <c>$/log</c> records, and tells the actor only what changes its state.
 /// </summary>
 internal sealed class HelperFrameReceiver(
+    int generation,
     string helperName,
     int pid,
     IActorRef actor,
@@ -44,15 +45,15 @@ internal sealed class HelperFrameReceiver(
                 _helloSeen = true;
                 try
                 {
-                    actor.Tell(new HelloReceived(ControlFrames.ReadHello(frame)));
+                    actor.Tell(new HelloReceived(generation, ControlFrames.ReadHello(frame)));
                 }
                 catch (ProtocolViolationException violation)
                 {
-                    actor.Tell(new ViolationDetected(violation));
+                    actor.Tell(new ViolationDetected(generation, violation));
                 }
                 return;
             }
-            actor.Tell(new ViolationDetected(new ProtocolViolationException(ProtocolViolationReason.UnexpectedFrame, frame.ByteOffset,
+            actor.Tell(new ViolationDetected(generation, new ProtocolViolationException(ProtocolViolationReason.UnexpectedFrame, frame.ByteOffset,
                 $"the helper's first frame must be a $/hello notification, got {frame}")));
             return;
         }
@@ -81,7 +82,7 @@ internal sealed class HelperFrameReceiver(
         _completedAny = false;
     }
 
-    public void OnClosed(ChannelClosure closure) => actor.Tell(new ChannelClosed(closure));
+    public void OnClosed(ChannelClosure closure) => actor.Tell(new ChannelClosed(generation, closure));
 
     private void Answer(in Frame frame)
     {
@@ -102,7 +103,7 @@ internal sealed class HelperFrameReceiver(
             catch (ProtocolViolationException violation)
             {
                 request.Sender.Tell(new Status.Failure(violation));
-                actor.Tell(new ViolationDetected(violation));
+                actor.Tell(new ViolationDetected(generation, violation));
                 return;
             }
             request.Sender.Tell(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
@@ -125,7 +126,7 @@ internal sealed class HelperFrameReceiver(
             switch (frame.Method)
             {
                 case ControlMethods.Pong:
-                    actor.Tell(new PongReceived(ControlFrames.ReadToken(frame)));
+                    actor.Tell(new PongReceived(generation, ControlFrames.ReadToken(frame)));
                     break;
                 case ControlMethods.Log:
                     Log(ControlFrames.ReadLog(frame));
@@ -137,7 +138,7 @@ internal sealed class HelperFrameReceiver(
         }
         catch (ProtocolViolationException violation)
         {
-            actor.Tell(new ViolationDetected(violation));
+            actor.Tell(new ViolationDetected(generation, violation));
         }
     }
 

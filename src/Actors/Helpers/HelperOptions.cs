@@ -1,5 +1,6 @@
 using UmhActors.Native.Launch;
 using UmhActors.Protocol.Framing;
+using UmhActors.Supervision;
 
 namespace UmhActors.Helpers;
 
@@ -38,6 +39,21 @@ public sealed record HelperOptions
 
     /// <summary>Log each stderr line of the helper (at Info, with its name and pid). On by default.</summary>
     public bool LogStderr { get; init; } = true;
+
+    /// <summary>What the actor does when its helper ends, per failure kind
+    /// (<see cref="HelperSupervisionPolicy.Default"/>: restart crashes with backoff, stop on an
+    /// admin's kill, …). <see cref="HelperSupervisionPolicy.EscalateAll"/> gives Akka's plain
+    /// behaviour: every failure is thrown to the actor's supervisor.</summary>
+    public HelperSupervisionPolicy Supervision { get; init; } = HelperSupervisionPolicy.Default;
+
+    /// <summary>The hang watchdog; null (the default) for none.</summary>
+    public WatchdogOptions? Watchdog { get; init; }
+
+    /// <summary>These options with another supervision policy.</summary>
+    public HelperOptions WithSupervision(HelperSupervisionPolicy policy) => this with { Supervision = policy ?? throw new ArgumentNullException(nameof(policy)) };
+
+    /// <summary>These options with a hang watchdog pinging every <paramref name="interval"/>.</summary>
+    public HelperOptions WithWatchdog(TimeSpan interval, TimeSpan timeout) => this with { Watchdog = new WatchdogOptions(interval, timeout).Validated() };
 
     /// <summary>These options with other launch options.</summary>
     public HelperOptions WithLaunch(LaunchOptions launch) => this with { Launch = launch ?? throw new ArgumentNullException(nameof(launch)) };
