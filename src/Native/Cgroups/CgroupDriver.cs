@@ -56,10 +56,19 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
         }
     }
 
-    /// <summary>Moves <paramref name="pid"/> into every directory.</summary>
-    public void Place(int pid)
+    /// <summary>Moves <paramref name="pid"/> into every directory. Returns false when the process
+    /// has already exited (a zombie cannot be moved: ESRCH), which a quick helper may do before
+    /// placement; that is not a failure, there is just nothing left to limit.</summary>
+    public bool Place(int pid)
     {
-        foreach (var directory in Directories) CgroupFs.Write(Path.Combine(directory, "cgroup.procs"), pid + "\n");
+        foreach (var directory in Directories)
+        {
+            var procs = Path.Combine(directory, "cgroup.procs");
+            var errno = CgroupFs.TryWrite(procs, pid + "\n");
+            if (errno == Errno.ESRCH) return false;
+            if (errno != 0) throw new CgroupException("write", procs, errno, $"moving pid {pid} in");
+        }
+        return true;
     }
 
     /// <summary>Kills what is left inside and removes every directory. rmdir fails with EBUSY

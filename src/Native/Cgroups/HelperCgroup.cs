@@ -135,8 +135,8 @@ public sealed class HelperCgroup
         return cgroup;
     }
 
-    /// <summary>Moves the freshly spawned helper in.</summary>
-    internal void Place(int pid) => _driver.Place(pid);
+    /// <summary>Moves the freshly spawned helper in; false when it has already exited.</summary>
+    internal bool Place(int pid) => _driver.Place(pid);
 
     /// <summary>Reads the final OOM count, then kills anything left and removes the directories.
     /// Idempotent.</summary>

@@ -49,29 +49,22 @@ public static class HelperLauncher
         SpawnedChild child;
         try
         {
-            child = PosixSpawner.Spawn(target, options);
+            child = PosixSpawner.Spawn(target, options, cgroup);
         }
         catch
         {
-            cgroup?.Remove();
+            // Any child is reaped by now; Remove kills what it may have started. The spawn's
+            // own failure is the one worth reporting (a removal failure stays on RemovalError).
+            try
+            {
+                cgroup?.Remove();
+            }
+            catch (IOException)
+            {
+            }
             throw;
         }
-        var process = new HelperProcess(target.Name, child, reactor, cgroup);
-        if (cgroup is null) return process;
-        try
-        {
-            // posix_spawn returns after the exec, so the helper is already running: this is the
-            // earliest point without posix_spawnattr_setcgroup_np. It is charged to the host's
-            // cgroup for the microseconds until here.
-            cgroup.Place(child.Pid);
-        }
-        catch
-        {
-            // Dispose kills the group; the reaper then removes the cgroup.
-            process.Dispose();
-            throw;
-        }
-        return process;
+        return new HelperProcess(target.Name, child, reactor, cgroup);
     }
 
     private static HelperCgroup? CreateCgroup(string name, LaunchOptions options, CgroupAvailability? cgroups)

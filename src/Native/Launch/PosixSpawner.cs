@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using UmhActors.Native.Cgroups;
 using UmhActors.Native.Handles;
 using UmhActors.Native.Interop;
 using static Tmds.Linux.LibC;
@@ -23,7 +24,9 @@ internal static unsafe class PosixSpawner
     private const int BlobFd = 3;
     private static readonly int HostPid = Environment.ProcessId;
 
-    public static SpawnedChild Spawn(ExecTarget target, LaunchOptions options)
+    /// <summary>Spawns; when <paramref name="cgroup"/> is given, moves the child into it before
+    /// anything else happens in the host (the child is already running its exec'd image).</summary>
+    public static SpawnedChild Spawn(ExecTarget target, LaunchOptions options, HelperCgroup? cgroup = null)
     {
         PipeEndHandle? stdinRead = null, stdinWrite = null, stdoutRead = null, stdoutWrite = null, stderrRead = null, stderrWrite = null;
         var memfdAdded = false;
@@ -98,6 +101,7 @@ internal static unsafe class PosixSpawner
 
             var (pid, pidfd) = SpawnWithPidfd(target.Name, execPath, fileActions, attr, argvNative, envpNative);
             var started = Stopwatch.GetTimestamp();
+            if (cgroup is not null) PlaceOrKill(pid, pidfd, cgroup);
 
             // The child holds its own copies now; the host keeps only its ends.
             stdinRead?.Dispose();
@@ -155,6 +159,24 @@ internal static unsafe class PosixSpawner
             throw new LaunchFailedException(name, "pidfd_open", errno);
         }
         return (pid, new PidfdHandle(pidfd));
+    }
+
+    // A helper that cannot be placed must not run outside its limit: kill its group and reap it
+    // here (it was spawned microseconds ago and nothing else waits for it).
+    private static void PlaceOrKill(int pid, PidfdHandle pidfd, HelperCgroup cgroup)
+    {
+        var info = stackalloc byte[Libc.SiginfoBytes];
+        try
+        {
+            cgroup.Place(pid);
+        }
+        catch
+        {
+            killpg(pid, Exit.SignalNames.SIGKILL);
+            while (Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED) == -1 && Marshal.GetLastPInvokeError() == Errno.EINTR) { }
+            pidfd.Dispose();
+            throw;
+        }
     }
 
     private static void CloseInheritedFds(void* fileActions)
