@@ -177,10 +177,10 @@ public sealed class HelperCgroup
 
     private void SetFrozen(bool frozen, TimeSpan timeout)
     {
-        if (!_driver.CanFreeze) throw new NotSupportedException($"{this} cannot be frozen: no freezer (v1 freezer hierarchy not usable, or v2 kernel before 5.2)");
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_removed, this);
+            if (!_driver.CanFreeze) throw new NotSupportedException($"{this} cannot be frozen: no freezer (v1 freezer hierarchy not usable, or v2 kernel before 5.2)");
             _driver.RequestFrozen(frozen);
             var started = Stopwatch.GetTimestamp();
             while (_driver.ReadFrozen() != frozen)
