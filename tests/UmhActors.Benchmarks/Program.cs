@@ -7,6 +7,7 @@ IBenchmarkSuite[] suites =
     new LaunchSuite(),
     new RttSuite(),
     new ScaleSuite(),
+    new RestartSuite(),
     new CodecSuite(),
 ];
 

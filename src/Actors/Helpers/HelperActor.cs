@@ -339,7 +339,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         var current = _current!;
         current.Exited = true;
         var failure = FailureClassifier.Classify(_blob.Name, exited.Exit, current.HostKill, current.Process.LastSignalSentByHost,
-            oomKills: null, current.HostKillCause);
+            exited.Exit.OomKillCount, current.HostKillCause);
         current.Retire(TimeSpan.Zero);
         _current = null;
         Timers.Cancel(HandshakeTimer);

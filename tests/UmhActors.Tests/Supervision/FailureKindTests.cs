@@ -39,6 +39,22 @@ public sealed class FailureKindTests(ITestOutputHelper output) : HelperSpec(outp
         Assert.Equal(SignalNames.SIGABRT, failure.Signal);
     }
 
+    [RealCgroupFact]
+    public async Task A_real_OOM_kill_under_a_memory_limit_is_OomKilled_and_restarts()
+    {
+        var options = HelperOptions.Default.WithLaunch(Native.Launch.LaunchOptions.Default.WithMemoryLimit(64L * 1024 * 1024));
+        var (helper, pid) = await StartHelperAsync(options);
+        var decisions = SubscribeDecisions();
+
+        var failure = await Assert.ThrowsAsync<HelperOomKilledException>(() => new HelperClient(helper).SendAsync(Call("alloc", 256)).WaitAsync(Patience));
+        Assert.Equal(SignalNames.SIGKILL, failure.Signal);
+        Assert.True(failure.Exit!.OomKillCount >= 1);
+        var decision = decisions.ExpectMsg<HelperSupervisionDecision>(Patience);
+        Assert.Equal((HelperFailureKind.OomKilled, HelperDirective.Restart), (decision.Kind, decision.Directive));
+        Assert.NotEqual(pid, await WaitReadyAsync(helper));
+        Assert.Equal(9, await new HelperClient(helper).CallAsync<int[], int>("add", [4, 5]));
+    }
+
     [Fact]
     public async Task An_admin_kill_from_outside_is_Killed_and_stops_the_actor()
     {

@@ -1,6 +1,6 @@
 using UmhActors.Native.Cgroups;
 
-namespace UmhActors.Native.Tests.Cgroups;
+namespace UmhActors.Tests.Shared;
 
 /// <summary>A test that needs real helper cgroups (v2 or v1, whichever this machine offers);
 /// skipped with the detection's reason only where the machine has none usable. With
