@@ -3,13 +3,17 @@
 
 Methods: echo (params back), sleep [ms] (cancellable; sends `cancelled [msgid]` when cancelled),
 pid. Control: $/hello, $/ping (notification and request), $/cancel, $/shutdown, stdin EOF.
-Needs Debian's python3-msgpack.
+Uses Debian's python3-msgpack; where it is missing, a minimal codec written from the
+MessagePack format (the subset this protocol uses) stands in, so the helper runs anywhere.
 """
 import os
 import sys
 import threading
 
-import msgpack
+try:
+    import msgpack
+except ImportError:  # no python3-msgpack: fall back to the small codec below
+    msgpack = None
 
 PROTOCOL_VERSION = 1
 REQUEST, RESPONSE, NOTIFICATION = 0, 1, 2
@@ -21,6 +25,154 @@ state_lock = threading.Lock()
 in_flight = {}  # msgid -> threading.Event set on cancel
 shutting_down = False
 done = threading.Event()
+
+
+class MiniMsgpack:
+    """The MessagePack subset the protocol needs: nil, bool, int, float, str, bin, array, map."""
+
+    @staticmethod
+    def packb(obj, use_bin_type=True):
+        import struct
+        out = bytearray()
+
+        def pack(o):
+            if o is None:
+                out.append(0xC0)
+            elif o is True or o is False:
+                out.append(0xC3 if o else 0xC2)
+            elif isinstance(o, int):
+                if 0 <= o < 128:
+                    out.append(o)
+                elif -32 <= o < 0:
+                    out.append(o & 0xFF)
+                elif o >= 0:
+                    for tag, fmt, limit in ((0xCC, ">B", 1 << 8), (0xCD, ">H", 1 << 16), (0xCE, ">I", 1 << 32), (0xCF, ">Q", 1 << 64)):
+                        if o < limit:
+                            out.append(tag)
+                            out.extend(struct.pack(fmt, o))
+                            break
+                else:
+                    for tag, fmt, limit in ((0xD0, ">b", 1 << 7), (0xD1, ">h", 1 << 15), (0xD2, ">i", 1 << 31), (0xD3, ">q", 1 << 63)):
+                        if o >= -limit:
+                            out.append(tag)
+                            out.extend(struct.pack(fmt, o))
+                            break
+            elif isinstance(o, float):
+                out.append(0xCB)
+                out.extend(struct.pack(">d", o))
+            elif isinstance(o, str):
+                header(len(o.encode()), 0xA0, 32, (0xD9, 0xDA, 0xDB))
+                out.extend(o.encode())
+            elif isinstance(o, (bytes, bytearray)):
+                header(len(o), None, 0, (0xC4, 0xC5, 0xC6))
+                out.extend(o)
+            elif isinstance(o, (list, tuple)):
+                header(len(o), 0x90, 16, (None, 0xDC, 0xDD))
+                for item in o:
+                    pack(item)
+            elif isinstance(o, dict):
+                header(len(o), 0x80, 16, (None, 0xDE, 0xDF))
+                for k, v in o.items():
+                    pack(k)
+                    pack(v)
+            else:
+                raise TypeError("cannot pack %r" % type(o))
+
+        def header(n, fix, fix_limit, tags):
+            if fix is not None and n < fix_limit:
+                out.append(fix | n)
+            elif tags[0] is not None and n < 1 << 8:
+                out.append(tags[0])
+                out.append(n)
+            elif n < 1 << 16:
+                out.append(tags[1])
+                out.extend(struct.pack(">H", n))
+            else:
+                out.append(tags[2])
+                out.extend(struct.pack(">I", n))
+
+        pack(obj)
+        return bytes(out)
+
+    class Unpacker:
+        def __init__(self, raw=False, max_buffer_size=0):
+            self.buffer = bytearray()
+
+        def feed(self, data):
+            self.buffer.extend(data)
+
+        def __iter__(self):
+            while True:
+                try:
+                    value, used = self._read(0)
+                except IndexError:  # an incomplete value: wait for more bytes
+                    return
+                del self.buffer[:used]
+                yield value
+
+        def _read(self, i):
+            import struct
+            b = self.buffer
+            t = b[i]
+            if t < 0x80:
+                return t, i + 1
+            if t >= 0xE0:
+                return t - 0x100, i + 1
+            if 0xA0 <= t <= 0xBF:
+                return self._bytes(i + 1, t & 0x1F, True)
+            if 0x90 <= t <= 0x9F:
+                return self._array(i + 1, t & 0x0F)
+            if 0x80 <= t <= 0x8F:
+                return self._map(i + 1, t & 0x0F)
+            fixed = {0xC0: None, 0xC2: False, 0xC3: True}
+            if t in fixed:
+                return fixed[t], i + 1
+            numbers = {0xCC: ">B", 0xCD: ">H", 0xCE: ">I", 0xCF: ">Q", 0xD0: ">b", 0xD1: ">h", 0xD2: ">i", 0xD3: ">q", 0xCA: ">f", 0xCB: ">d"}
+            if t in numbers:
+                size = struct.calcsize(numbers[t])
+                if i + 1 + size > len(b):
+                    raise IndexError
+                return struct.unpack_from(numbers[t], b, i + 1)[0], i + 1 + size
+            lengths = {0xD9: (1, True), 0xDA: (2, True), 0xDB: (4, True), 0xC4: (1, False), 0xC5: (2, False), 0xC6: (4, False)}
+            if t in lengths:
+                size, text = lengths[t]
+                return self._bytes(i + 1 + size, self._length(i + 1, size), text)
+            if t in (0xDC, 0xDD):
+                size = 2 if t == 0xDC else 4
+                return self._array(i + 1 + size, self._length(i + 1, size))
+            if t in (0xDE, 0xDF):
+                size = 2 if t == 0xDE else 4
+                return self._map(i + 1 + size, self._length(i + 1, size))
+            raise ValueError("unsupported MessagePack type 0x%02x" % t)
+
+        def _length(self, i, size):
+            if i + size > len(self.buffer):
+                raise IndexError
+            return int.from_bytes(self.buffer[i:i + size], "big")
+
+        def _bytes(self, i, n, text):
+            if i + n > len(self.buffer):
+                raise IndexError
+            data = bytes(self.buffer[i:i + n])
+            return (data.decode() if text else data), i + n
+
+        def _array(self, i, n):
+            items = []
+            for _ in range(n):
+                item, i = self._read(i)
+                items.append(item)
+            return items, i
+
+        def _map(self, i, n):
+            result = {}
+            for _ in range(n):
+                key, i = self._read(i)
+                result[key], i = self._read(i)
+            return result, i
+
+
+if msgpack is None:
+    msgpack = MiniMsgpack
 
 
 class Cancelled(Exception):
