@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using UmhActors.Failures;
+using UmhActors.Guardian;
+using UmhActors.Native.Exit;
 using UmhActors.Native.Blobs;
 using UmhActors.Protocol;
 using UmhActors.Protocol.Control;
@@ -49,6 +51,10 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private readonly Queue<QueuedRequest> _queue = new();
     private readonly RestartTracker _restarts;
     private HelperIncarnation? _current;
+    private IActorRef _guardian = ActorRefs.Nobody;
+    private bool _awaitingPermit;
+    private long? _permit;
+    private bool _frozen;
     private int _generation;
     private uint _lastMsgId;
     private ulong _lastPingToken;
@@ -81,7 +87,9 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         foreach (var subscriber in _subscribers.Current) Context.Watch(subscriber);
-        StartHelper();
+        _guardian = UmhGuardian.Get(Context.System).Actor;
+        _guardian.Tell(new RegisterHelper(Self));
+        RequestPermit();
     }
 
     /// <inheritdoc />
@@ -106,7 +114,17 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 OnWatchdogTick();
                 break;
             case Relaunch:
-                StartHelper();
+                RequestPermit();
+                break;
+            case LaunchPermitGranted granted:
+                OnPermit(granted.PermitId);
+                break;
+            case Status.Failure { Cause: LaunchesDisabledException or LaunchPermitTimeoutException } refused when _awaitingPermit:
+                _awaitingPermit = false;
+                Decide(new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {refused.Cause.Message}", refused.Cause));
+                break;
+            case SetHelperFrozen freeze:
+                Sender.Tell(SetFrozen(freeze.Frozen));
                 break;
             case HelloReceived hello when IsCurrent(hello.Generation):
                 OnHello(hello.Hello);
@@ -156,6 +174,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
+        ReturnPermit();
         _current?.Retire(_options.StopGracePeriod);
         _current = null;
         var stopped = new HelperStoppedException(_blob.Name);
@@ -165,8 +184,22 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     private bool IsCurrent(int generation) => _current?.Generation == generation;
 
-    private void StartHelper()
+    // Every launch asks the guardian first; while launches are frozen the answer comes on thaw.
+    private void RequestPermit()
     {
+        _awaitingPermit = true;
+        _guardian.Tell(new RequestLaunchPermit(TryOnly: false, _options.LaunchPermitTimeout));
+    }
+
+    private void OnPermit(long permit)
+    {
+        if (!_awaitingPermit)
+        {
+            _guardian.Tell(new ReturnLaunchPermit(permit));
+            return;
+        }
+        _awaitingPermit = false;
+        _permit = permit;
         HelperIncarnation incarnation;
         try
         {
@@ -174,11 +207,39 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
         catch (HelperLaunchFailedException failure)
         {
+            ReturnPermit();
             Decide(failure);
             return;
         }
         _current = incarnation;
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
+    }
+
+    // The launch is over once the helper said hello or ended: the guardian counts it no longer.
+    private void ReturnPermit()
+    {
+        if (_permit is not { } permit) return;
+        _permit = null;
+        _guardian.Tell(new ReturnLaunchPermit(permit));
+    }
+
+    private HelperFreezeDone SetFrozen(bool frozen)
+    {
+        if (_current is not { Exited: false } current) return new HelperFreezeDone(0, "none");
+        _frozen = frozen;
+        current.OutstandingPing = null;
+        var how = "SIGSTOP";
+        if (current.Process.Cgroup is { CanFreeze: true } cgroup)
+        {
+            if (frozen) cgroup.Freeze(); else cgroup.Thaw();
+            how = "cgroup";
+        }
+        else
+        {
+            current.Process.SignalGroup(frozen ? SignalNames.SIGSTOP : SignalNames.SIGCONT);
+        }
+        _log.Info("{0} helper {1} (pid {2}) by {3}", frozen ? "froze" : "thawed", _blob.Name, current.Process.Pid, how);
+        return new HelperFreezeDone(current.Process.Pid, how);
     }
 
     private void OnRequest(HelperRequest request, IActorRef sender)
@@ -294,6 +355,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             return;
         }
         _current!.Ready = true;
+        ReturnPermit();
         Timers.Cancel(HandshakeTimer);
         if (_options.Watchdog is { } watchdog) Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
         _log.Debug("helper {0} (pid {1}) ready: protocol {2}, capabilities [{3}]", _blob.Name, _current.Process.Pid,
@@ -303,7 +365,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     private void OnWatchdogTick()
     {
-        if (_current is not { Ready: true, Exited: false } current || _options.Watchdog is not { } watchdog) return;
+        // A frozen helper cannot answer; that is not a hang.
+        if (_frozen || _current is not { Ready: true, Exited: false } current || _options.Watchdog is not { } watchdog) return;
         if (current.OutstandingPing is { } ping)
         {
             if (DateTime.UtcNow - ping.SentAt > watchdog.Timeout)
@@ -342,6 +405,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             exited.Exit.OomKillCount, current.HostKillCause);
         current.Retire(TimeSpan.Zero);
         _current = null;
+        ReturnPermit();
         Timers.Cancel(HandshakeTimer);
         Timers.Cancel(WatchdogTimer);
         Decide(failure);

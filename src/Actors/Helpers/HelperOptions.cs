@@ -46,6 +46,13 @@ public sealed record HelperOptions
     /// behaviour: every failure is thrown to the actor's supervisor.</summary>
     public HelperSupervisionPolicy Supervision { get; init; } = HelperSupervisionPolicy.Default;
 
+    /// <summary>How long a launch (first start or restart) waits for the guardian's permit while
+    /// launches are frozen; after that the actor stops with a <see cref="Guardian.LaunchPermitTimeoutException"/>.</summary>
+    public TimeSpan LaunchPermitTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>These options with another wait for a launch permit while launches are frozen.</summary>
+    public HelperOptions WithLaunchPermitTimeout(TimeSpan timeout) => this with { LaunchPermitTimeout = Positive(timeout, nameof(timeout)) };
+
     /// <summary>The hang watchdog; null (the default) for none.</summary>
     public WatchdogOptions? Watchdog { get; init; }
 

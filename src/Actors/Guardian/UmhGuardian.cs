@@ -1,0 +1,75 @@
+using Akka;
+using Akka.Actor;
+using UmhActors.Native.Blobs;
+using UmhActors.Native.OneShot;
+
+namespace UmhActors.Guardian;
+
+/// <summary>
+/// The launch guardian of an ActorSystem (an Akka extension): every helper launch — first start,
+/// restart, one-shot call — asks it for a permit. <c>usermodehelper_disable()</c> and
+/// <c>UMH_FREEZING</c> for actors.
+/// </summary>
+/// <remarks>
+/// CoordinatedShutdown disables launches in its <c>before-service-unbind</c> phase, before actors
+/// (and with them their helpers) are stopped, so nothing is launched during shutdown.
+/// </remarks>
+public sealed class UmhGuardian : IExtension
+{
+    internal UmhGuardian(ExtendedActorSystem system)
+    {
+        Actor = system.SystemActorOf(Props.Create(() => new GuardianActor()), "umh-guardian");
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "umh-disable-launches", async () =>
+        {
+            // Busy or not, shutdown goes on; a launch still in progress is killed with its actor.
+            await Actor.Ask<GuardianTransition>(new DisableLaunches(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            return Done.Instance;
+        });
+    }
+
+    /// <summary>The guardian actor (accepts the messages in GuardianMessages.cs).</summary>
+    public IActorRef Actor { get; }
+
+    /// <summary>The guardian of <paramref name="system"/>, created on first use.</summary>
+    public static UmhGuardian Get(ActorSystem system) => system.WithExtension<UmhGuardian, UmhGuardianProvider>();
+
+    /// <summary>Freezes launches: new ones wait; returns once launches in progress have finished
+    /// (and, with <paramref name="freezeRunning"/>, running helpers are frozen).</summary>
+    /// <exception cref="GuardianBusyException">Launches did not drain within <paramref name="timeout"/>; launches are enabled again.</exception>
+    public Task FreezeAsync(TimeSpan timeout, bool freezeRunning = false) => TransitionAsync(new FreezeLaunches(timeout, freezeRunning), timeout);
+
+    /// <summary>Disables launches: new and waiting ones fail; returns once launches in progress have finished.</summary>
+    /// <exception cref="GuardianBusyException">Launches did not drain within <paramref name="timeout"/>; launches are enabled again.</exception>
+    public Task DisableAsync(TimeSpan timeout) => TransitionAsync(new DisableLaunches(timeout), timeout);
+
+    /// <summary>Enables launches again (thaw): frozen helpers resume, waiting launches proceed in order.</summary>
+    public Task EnableAsync() => TransitionAsync(EnableLaunches.Instance, TimeSpan.Zero);
+
+    /// <summary>The current state and counts.</summary>
+    public Task<GuardianStatus> GetStatusAsync() => Actor.Ask<GuardianStatus>(GetGuardianStatus.Instance, TimeSpan.FromSeconds(10));
+
+    /// <summary>A one-shot <c>call_usermodehelper()</c> that first obtains a launch permit (waiting
+    /// up to <paramref name="maxWait"/> while launches are frozen) and holds it for the whole call,
+    /// as the kernel's <c>running_helpers</c> covers the whole <c>call_usermodehelper_exec()</c>.</summary>
+    /// <exception cref="LaunchesDisabledException">Launches are disabled.</exception>
+    /// <exception cref="LaunchPermitTimeoutException">Launches stayed frozen too long.</exception>
+    public async Task<UmhCallResult> CallUserModeHelperAsync(HelperBlob blob, IReadOnlyList<string> argv, IReadOnlyList<string>? envp,
+        UmhWait wait, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        var permit = await Actor.Ask<LaunchPermitGranted>(new RequestLaunchPermit(false, maxWait), maxWait + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await UserModeHelper.CallAsync(blob, argv, envp, wait, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Actor.Tell(new ReturnLaunchPermit(permit.PermitId));
+        }
+    }
+
+    private async Task TransitionAsync(object message, TimeSpan timeout)
+    {
+        var result = await Actor.Ask<GuardianTransition>(message, timeout + TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        if (!result.Succeeded) throw new GuardianBusyException(result.Reason ?? "the guardian could not change state");
+    }
+}
