@@ -136,6 +136,7 @@ public sealed class FrameChannel : IDisposable
                 while (closure is null)
                 {
                     var buffer = RentedBuffer();
+                    var room = buffer.Length - _filled;
                     if (!_input.TryRead(buffer.AsSpan(_filled), out var count)) break;
                     if (count == 0)
                     {
@@ -145,6 +146,9 @@ public sealed class FrameChannel : IDisposable
                     }
                     _filled += count;
                     delivered |= DecodeAvailable(buffer);
+                    // A short read emptied the pipe; whatever the helper writes next raises a new
+                    // edge, so the read that would only say EAGAIN is skipped.
+                    if (count < room) break;
                 }
             }
             catch (ProtocolViolationException violation)
