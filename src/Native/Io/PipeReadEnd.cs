@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using UmhActors.Native.Handles;
-using UmhActors.Native.Interop;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -10,22 +8,11 @@ namespace UmhActors.Native.Io;
 /// The host's non-blocking read end of a helper pipe (its stdout or stderr). Reads complete
 /// through the reactor; no thread blocks while the helper is silent.
 /// </summary>
-public sealed class PipeReadEnd : IDisposable, IReadinessHandler
+public sealed class PipeReadEnd : PipeEnd
 {
-    private readonly PipeEndHandle _handle;
-    private readonly Reactor _reactor;
-    private readonly ReadinessSignal _readable = new();
-    private readonly ulong _token;
-
-    internal PipeReadEnd(PipeEndHandle handle, Reactor reactor)
+    internal PipeReadEnd(PipeEndHandle handle, Reactor reactor) : base(handle, reactor, (uint)(EPOLLIN | EPOLLRDHUP | EPOLLET))
     {
-        _handle = handle;
-        _reactor = reactor;
-        _token = reactor.Register(handle, (uint)(EPOLLIN | EPOLLRDHUP | EPOLLET), this);
     }
-
-    /// <summary>The descriptor number (for diagnostics and tests).</summary>
-    public int Fd => _handle.Fd;
 
     /// <summary>
     /// Reads up to <paramref name="buffer"/>.Length bytes; returns 0 at end of stream (the helper
@@ -37,43 +24,20 @@ public sealed class PipeReadEnd : IDisposable, IReadinessHandler
     {
         while (true)
         {
-            var seen = _readable.Version;
+            var seen = Ready.Version;
             if (TryRead(buffer.Span, out var count)) return count;
-            await _readable.WaitAsync(seen, cancellationToken).ConfigureAwait(false);
+            await Ready.WaitAsync(seen, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Reads what is available now: false when the pipe is empty (<c>EAGAIN</c>).</summary>
     public unsafe bool TryRead(Span<byte> buffer, out int count)
     {
-        var added = false;
-        try
+        fixed (byte* p = buffer)
         {
-            _handle.DangerousAddRef(ref added);
-            fixed (byte* p = buffer)
-            {
-                while (true)
-                {
-                    var n = read(_handle.Fd, p, (size_t)buffer.Length);
-                    if (n >= 0)
-                    {
-                        count = (int)n;
-                        return true;
-                    }
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EINTR) continue;
-                    if (errno == Errno.EAGAIN)
-                    {
-                        count = 0;
-                        return false;
-                    }
-                    throw new NativeCallException("read", errno);
-                }
-            }
-        }
-        finally
-        {
-            if (added) _handle.DangerousRelease();
+            var n = Transfer("read", ((nint)p, buffer.Length), static (fd, b) => read(fd, (void*)b.Item1, (size_t)b.Item2));
+            count = (int)Math.Max(n, 0);
+            return n >= 0;
         }
     }
 
@@ -86,23 +50,5 @@ public sealed class PipeReadEnd : IDisposable, IReadinessHandler
         while ((n = await ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             all.Write(buffer, 0, n);
         return all.ToArray();
-    }
-
-    /// <summary>When set, runs on the reactor thread at every readiness edge (after waking any
-    /// awaiting caller). Lets a channel work without a thread-pool hop; must be quick and not throw.</summary>
-    internal Action? ReadyCallback { get; set; }
-
-    void IReadinessHandler.OnReady(uint events)
-    {
-        _readable.Signal();
-        ReadyCallback?.Invoke();
-    }
-
-    /// <summary>Closes the host's end; pending reads fail with <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose()
-    {
-        _reactor.Unregister(_handle, _token);
-        _readable.Fault(new ObjectDisposedException(nameof(PipeReadEnd)));
-        _handle.Dispose();
     }
 }

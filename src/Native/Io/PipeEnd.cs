@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using UmhActors.Native.Handles;
+using UmhActors.Native.Interop;
+
+namespace UmhActors.Native.Io;
+
+/// <summary>
+/// One host end of a helper pipe, non-blocking and registered edge-triggered with the reactor:
+/// the shared part of <see cref="PipeReadEnd"/> and <see cref="PipeWriteEnd"/> (the handle, the
+/// readiness signal, the optional reactor-thread callback, the system call retry loop, disposal).
+/// </summary>
+public abstract class PipeEnd : IDisposable, IReadinessHandler
+{
+    private readonly PipeEndHandle _handle;
+    private readonly Reactor _reactor;
+    private readonly ulong _token;
+
+    private protected PipeEnd(PipeEndHandle handle, Reactor reactor, uint events)
+    {
+        _handle = handle;
+        _reactor = reactor;
+        _token = reactor.Register(handle, events, this);
+    }
+
+    /// <summary>The descriptor number (for diagnostics and tests).</summary>
+    public int Fd => _handle.Fd;
+
+    /// <summary>Bumped by every readiness edge; awaited after <c>EAGAIN</c>.</summary>
+    private protected ReadinessSignal Ready { get; } = new();
+
+    /// <summary>When set, runs on the reactor thread at every readiness edge (after waking any
+    /// awaiting caller). Lets a channel work without a thread-pool hop; must be quick and not throw.</summary>
+    internal Action? ReadyCallback { get; set; }
+
+    void IReadinessHandler.OnReady(uint events)
+    {
+        Ready.Signal();
+        ReadyCallback?.Invoke();
+    }
+
+    /// <summary>Runs <paramref name="call"/> on the fd (kept open meanwhile), retrying on
+    /// <c>EINTR</c>; returns -1 for <c>EAGAIN</c> and throws naming <paramref name="name"/> otherwise.</summary>
+    private protected long Transfer<TState>(string name, TState state, Func<int, TState, long> call)
+    {
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            while (true)
+            {
+                var n = call(_handle.Fd, state);
+                if (n >= 0) return n;
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EAGAIN) return -1;
+                throw new NativeCallException(name, errno);
+            }
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Closes the host's end; pending waits fail with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _reactor.Unregister(_handle, _token);
+        Ready.Fault(new ObjectDisposedException(GetType().Name));
+        _handle.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
