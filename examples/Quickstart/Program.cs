@@ -6,7 +6,7 @@ using UmhActors.Native.Blobs;
 
 // Quickstart: a helper program embedded in this assembly runs as a child process owned by an
 // actor. We call it, make it crash, and watch the crash come back as data (the signal) while
-// the actor's supervisor starts a fresh helper.
+// the actor's supervision policy (crash => restart with backoff) starts a fresh helper.
 
 using var blob = HelperBlob.FromEmbeddedHelper(typeof(Program).Assembly, "shouter");
 Console.WriteLine($"blob '{blob.Name}': {blob.Length / 1024} KiB of NativeAOT code, run from a sealed memfd");
@@ -33,9 +33,9 @@ catch (HelperCrashedException crash)
     Console.WriteLine($"crash reported: {crash.Kind}, {crash.SignalName} ({crash.Signal}), pid {crash.Pid}, after {crash.Uptime.TotalMilliseconds:F0} ms");
 }
 
-// The actor threw the failure to its supervisor, which restarted it with a new helper process.
+// The actor classified the end (Crashed), failed the request with it, and launched a new helper.
 var restarted = await WaitUntilReady(helper);
-Console.WriteLine($"supervisor restarted the helper: new pid {restarted.Pid}");
+Console.WriteLine($"the actor restarted its helper: new pid {restarted.Pid}");
 Console.WriteLine($"shout(\"again\") = {await client.CallAsync<string[], string>("shout", ["again"])}");
 
 await system.Terminate();
