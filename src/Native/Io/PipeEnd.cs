@@ -14,13 +14,18 @@ public abstract class PipeEnd : IDisposable, IReadinessHandler
     private readonly PipeEndHandle _handle;
     private readonly Reactor _reactor;
     private readonly ulong _token;
+    private readonly uint _events;
 
     private protected PipeEnd(PipeEndHandle handle, Reactor reactor, uint events)
     {
         _handle = handle;
         _reactor = reactor;
+        _events = events;
         _token = reactor.Register(handle, events, this);
     }
+
+    /// <summary>For one-shot registrations: asks for the next readiness edge.</summary>
+    private protected void Rearm() => _reactor.Rearm(_handle, _token, _events);
 
     /// <summary>The descriptor number (for diagnostics and tests).</summary>
     public int Fd => _handle.Fd;

@@ -8,9 +8,14 @@ namespace UmhActors.Native.Io;
 /// The host's non-blocking write end of a helper's stdin pipe. A full pipe makes writes wait
 /// through the reactor instead of blocking a thread.
 /// </summary>
+/// <remarks>
+/// Writability is watched one-shot and only after a write found the pipe full: a pipe's write
+/// end turns writable each time the helper reads, and waking the reactor for every request the
+/// helper reads would cost a context switch per request for nothing.
+/// </remarks>
 public sealed class PipeWriteEnd : PipeEnd
 {
-    internal PipeWriteEnd(PipeEndHandle handle, Reactor reactor) : base(handle, reactor, (uint)(EPOLLOUT | EPOLLET))
+    internal PipeWriteEnd(PipeEndHandle handle, Reactor reactor) : base(handle, reactor, (uint)(EPOLLOUT | EPOLLET | EPOLLONESHOT))
     {
     }
 
@@ -35,7 +40,11 @@ public sealed class PipeWriteEnd : PipeEnd
         fixed (byte* p = data)
         {
             var n = Transfer("write", ((nint)p, data.Length), static (fd, b) => write(fd, (void*)b.Item1, (size_t)b.Item2));
-            return (int)Math.Max(n, 0);
+            if (n >= 0) return (int)n;
+            // Full: watch for the next writable edge; a waiter compares versions, so an edge
+            // that comes before it waits is not lost.
+            Rearm();
+            return 0;
         }
     }
 }

@@ -69,6 +69,25 @@ internal sealed unsafe class Reactor : IDisposable
         return token;
     }
 
+    /// <summary>Re-arms a one-shot registration (<c>EPOLLONESHOT</c>) for <paramref name="events"/>:
+    /// the next readiness (or the current one, if the fd is ready now) is reported once more.</summary>
+    public void Rearm(FileDescriptorHandle fd, ulong token, uint events)
+    {
+        var ev = new epoll_event { events = (int)events };
+        ev.data.u64 = token;
+        var added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            if (epoll_ctl(_epollFd, EPOLL_CTL_MOD, fd.Fd, &ev) == -1)
+                throw NativeCallException.FromLastError("epoll_ctl(MOD)");
+        }
+        finally
+        {
+            if (added) fd.DangerousRelease();
+        }
+    }
+
     /// <summary>Stops delivering events for <paramref name="token"/>. Safe after the fd closed
     /// (closing an fd already removed it from the epoll set).</summary>
     public void Unregister(FileDescriptorHandle fd, ulong token)
