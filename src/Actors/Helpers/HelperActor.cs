@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using UmhActors.Failures;
@@ -8,7 +6,6 @@ using UmhActors.Native.Exit;
 using UmhActors.Native.Blobs;
 using UmhActors.Protocol;
 using UmhActors.Protocol.Control;
-using UmhActors.Protocol.Framing;
 using UmhActors.Requests;
 using UmhActors.Supervision;
 using static UmhActors.Helpers.HelperActorSignals;
@@ -47,8 +44,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private readonly HelperOptions _options;
     private readonly HelperEventSubscribers _subscribers;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
-    private readonly Queue<QueuedRequest> _queue = new();
+    private readonly RequestBook _requests;
     private readonly RestartTracker _restarts;
     private HelperIncarnation? _current;
     private IActorRef _guardian = ActorRefs.Nobody;
@@ -56,7 +52,6 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private long? _permit;
     private bool _frozen;
     private int _generation;
-    private uint _lastMsgId;
     private ulong _lastPingToken;
     private bool _flushScheduled;
     private TimeSpan? _tickInterval;
@@ -67,6 +62,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _options = options;
         _subscribers = subscribers;
         _restarts = new RestartTracker(options.Supervision, Random.Shared);
+        _requests = new RequestBook(blob.Name, options);
     }
 
     /// <summary>Props for an actor running <paramref name="blob"/>. The blob is shared, not owned:
@@ -163,7 +159,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 _subscribers.Remove(terminated.ActorRef);
                 break;
             case GetHelperStatus:
-                Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _queue.Count));
+                Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount));
                 break;
             default:
                 Unhandled(message);
@@ -178,8 +174,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _current?.Retire(_options.StopGracePeriod);
         _current = null;
         var stopped = new HelperStoppedException(_blob.Name);
-        FailInFlight(stopped);
-        FailQueued(stopped);
+        _requests.FailInFlight(stopped);
+        _requests.FailQueued(stopped);
     }
 
     private bool IsCurrent(int generation) => _current?.Generation == generation;
@@ -203,7 +199,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         HelperIncarnation incarnation;
         try
         {
-            incarnation = HelperIncarnation.Launch(++_generation, _blob, _options, Self, _pending, _subscribers, _log);
+            incarnation = HelperIncarnation.Launch(++_generation, _blob, _options, Self, _requests.InFlight, _subscribers, _log);
         }
         catch (HelperLaunchFailedException failure)
         {
@@ -244,38 +240,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     private void OnRequest(HelperRequest request, IActorRef sender)
     {
-        if (ControlMethods.IsControl(request.Method))
-        {
-            sender.Tell(new Status.Failure(new ArgumentException($"method names starting with '{ControlMethods.Prefix}' are reserved: {request.Method}")));
-            return;
-        }
-        var timeout = request.Timeout ?? _options.RequestTimeout;
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        if (_current is { Ready: true } current && _queue.Count == 0 && current.InFlight < _options.MaxInFlight)
-        {
-            Dispatch(current, request, sender, deadline, timeout);
-        }
-        else if (_queue.Count < _options.MaxQueued)
-        {
-            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout));
-            if (_current is not null) _current.Receiver.ActorHasQueue = true;
-            EnsureTimeoutTicks(timeout);
-        }
-        else
-        {
-            sender.Tell(new Status.Failure(new HelperOverloadedException(_blob.Name, _options.MaxInFlight, _options.MaxQueued)));
-        }
-    }
-
-    private void Dispatch(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout)
-    {
-        var msgId = ++_lastMsgId;
-        _pending[msgId] = new PendingRequest(sender, request.Method, deadline, timeout);
-        current.Dispatched++;
-        current.Channel.Enqueue((msgId, request), static (output, state) =>
-            FrameWriter.WriteRequest(output, state.msgId, state.request.Method, state.request.RawParams.Span));
-        ScheduleFlush();
-        EnsureTimeoutTicks(timeout);
+        if (_requests.Submit(request, sender, _current)) ScheduleFlush();
+        EnsureTimeoutTicks(_requests.TimeoutOf(request));
     }
 
     // Frames queued while processing a run of messages go out together: the flush is a message
@@ -289,16 +255,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     private void DrainQueue()
     {
-        if (_current is not { Ready: true } current) return;
-        while (_queue.Count > 0 && current.InFlight < _options.MaxInFlight)
-        {
-            var next = _queue.Dequeue();
-            if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())
-                next.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, next.Request.Method, next.Timeout, wasSent: false)));
-            else
-                Dispatch(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout);
-        }
-        current.Receiver.ActorHasQueue = _queue.Count > 0;
+        if (_requests.Drain(_current)) ScheduleFlush();
     }
 
     private void EnsureTimeoutTicks(TimeSpan timeout)
@@ -313,34 +270,10 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     private void ExpireRequests()
     {
-        var now = Stopwatch.GetTimestamp();
-        foreach (var (msgId, request) in _pending)
-        {
-            if (request.DeadlineTimestamp > now || !_pending.TryRemove(msgId, out _)) continue;
-            request.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, request.Method, request.Timeout, wasSent: true)));
-            if (_current is { } current)
-            {
-                current.TimedOut++;
-                current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
-                ScheduleFlush();
-            }
-        }
-
-        if (_queue.Any(q => q.DeadlineTimestamp <= now))
-        {
-            var keep = _queue.Where(q => q.DeadlineTimestamp > now).ToList();
-            foreach (var expired in _queue.Where(q => q.DeadlineTimestamp <= now))
-                expired.Sender.Tell(new Status.Failure(new HelperTimeoutException(_blob.Name, expired.Request.Method, expired.Timeout, wasSent: false)));
-            _queue.Clear();
-            foreach (var queued in keep) _queue.Enqueue(queued);
-        }
-        DrainQueue();
-
-        if (_pending.IsEmpty && _queue.Count == 0)
-        {
-            Timers.Cancel(TimeoutTimer);
-            _tickInterval = null;
-        }
+        if (_requests.Expire(_current)) ScheduleFlush();
+        if (!_requests.IsIdle) return;
+        Timers.Cancel(TimeoutTimer);
+        _tickInterval = null;
     }
 
     private void OnHello(HelloMessage hello)
@@ -414,7 +347,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     /// <summary>Fails what was in flight, then applies the policy for the failure's kind.</summary>
     private void Decide(HelperFailureException failure)
     {
-        FailInFlight(failure);
+        _requests.FailInFlight(failure);
         var (directive, attempt, delay, exceeded) = _restarts.Decide(failure, DateTime.UtcNow);
         var decision = new HelperSupervisionDecision(Self, _blob.Name, failure.Kind, directive, attempt, delay, exceeded, failure);
         Context.System.EventStream.Publish(decision);
@@ -431,28 +364,13 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 Timers.StartSingleTimer(RelaunchTimer, Relaunch.Instance, delay);
                 break;
             case HelperDirective.Stop:
-                FailQueued(failure);
+                _requests.FailQueued(failure);
                 Context.Stop(Self);
                 break;
             default:
-                FailQueued(failure);
+                _requests.FailQueued(failure);
                 throw failure;
         }
-    }
-
-    private void FailInFlight(Exception failure)
-    {
-        foreach (var msgId in _pending.Keys)
-        {
-            if (_pending.TryRemove(msgId, out var request))
-                request.Sender.Tell(new Status.Failure(failure));
-        }
-    }
-
-    private void FailQueued(Exception failure)
-    {
-        while (_queue.Count > 0)
-            _queue.Dequeue().Sender.Tell(new Status.Failure(failure));
     }
 
     /// <summary>Creates each incarnation with the same blob, options and subscriber set.</summary>
