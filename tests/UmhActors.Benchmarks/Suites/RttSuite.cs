@@ -12,7 +12,7 @@ namespace UmhActors.Benchmarks.Suites;
 /// <c>actor</c> (Ask through <see cref="HelperActor"/>), <c>raw</c> (the same binary over two
 /// blocking pipes on a dedicated thread, no actor, no reactor: the floor) and <c>process</c>
 /// (System.Diagnostics.Process standard streams with async reads and writes, as a service would
-/// use them by hand). Latencies are measured in blocks of rounds, the variants rotating block
+/// use them by hand; <c>process_blocking</c> is the same with blocking calls, for reference). Latencies are measured in blocks of rounds, the variants rotating block
 /// by block so that a noisy moment hits all of them;
 /// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>,
 /// <c>raw_pipelined</c>).
@@ -53,6 +53,7 @@ internal sealed class RttSuite : IBenchmarkSuite
             var actorUs = new List<double>(rounds);
             var rawUs = new List<double>(rounds);
             var processUs = new List<double>(rounds);
+            var processBlockingUs = new List<double>(rounds);
             // Each variant runs a block of round trips; blocks rotate so noise hits all alike.
             var variants = new Func<int, List<double>?, Task>[]
             {
@@ -86,8 +87,17 @@ internal sealed class RttSuite : IBenchmarkSuite
                         samples?.Add(BenchHelper.Us(start));
                     }
                 },
+                (count, samples) => Task.Factory.StartNew(() =>
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        RoundTrip(processClient, payload);
+                        samples?.Add(BenchHelper.Us(start));
+                    }
+                }, TaskCreationOptions.LongRunning),
             };
-            var sampleLists = new[] { actorUs, rawUs, processUs };
+            var sampleLists = new[] { actorUs, rawUs, processUs, processBlockingUs };
             const int block = 250;
             for (var i = 0; i < warmup + rounds; i += block)
             {
@@ -118,12 +128,13 @@ internal sealed class RttSuite : IBenchmarkSuite
                 BenchmarkResult.Latency("actor", actorUs),
                 BenchmarkResult.Latency("raw", rawUs),
                 BenchmarkResult.Latency("process", processUs),
+                BenchmarkResult.Latency("process_blocking", processBlockingUs),
                 BenchmarkResult.Throughput("actor_pipelined", Median(actorPerS), total),
                 BenchmarkResult.Throughput("raw_pipelined", Median(rawPerS), total),
             };
             Console.WriteLine($"  ratio actor/raw p50 = {results[0]["p50_us"] / results[1]["p50_us"]:F2}, p99 = {results[0]["p99_us"] / results[1]["p99_us"]:F2}");
             Console.WriteLine($"  ratio actor/process p50 = {results[0]["p50_us"] / results[2]["p50_us"]:F2}");
-            Console.WriteLine($"  pipelined actor/raw = {results[3]["per_s"] / results[4]["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
+            Console.WriteLine($"  pipelined actor/raw = {results[4]["per_s"] / results[5]["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
             return results;
         }
         finally
