@@ -170,12 +170,13 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
     [Fact]
     public async Task A_frozen_helper_is_not_reported_as_hung()
     {
-        var options = HelperOptions.Default.WithWatchdog(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200));
+        var options = HelperOptions.Default.WithWatchdog(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
         var (helper, pid) = await StartHelperAsync(options);
         var decisions = CreateTestProbe();
         Sys.EventStream.Subscribe(decisions.Ref, typeof(HelperSupervisionDecision));
         await Guardian.FreezeAsync(Patience, freezeRunning: true);
-        await Task.Delay(800);
+        // Frozen for well over the watchdog's timeout.
+        await Task.Delay(2500);
         await Guardian.EnableAsync();
         decisions.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
         Assert.Equal(pid, (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).Pid);

@@ -30,16 +30,24 @@ public sealed class ShutdownTests
             system.EventStream.Subscribe(listener, typeof(HelperSupervisionDecision));
             var late = system.ActorOf(HelperActor.Props(lateBlob), "late");
             await late.WatchAsync();
+            // The decision travels through the EventStream; let it arrive before the system goes.
+            for (var i = 0; i < 150 && !HasLateDecision(decisions); i++) await Task.Delay(20);
             return Akka.Done.Instance;
         });
 
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(GuardianState.Disabled, await lateState.Task.WaitAsync(TimeSpan.FromSeconds(10)));
-        var refused = Assert.Single(decisions, d => d.HelperName == "late-helper");
+        HelperSupervisionDecision refused;
+        lock (decisions) refused = Assert.Single(decisions, d => d.HelperName == "late-helper");
         Assert.IsType<LaunchesDisabledException>(refused.Failure.InnerException);
         Assert.Empty(HostCensus.RunningChildrenOfBlob("late-helper"));
         Assert.True(await HostCensus.EventuallyAsync(() => !HostCensus.IsRunning(runningPid), TimeSpan.FromSeconds(10)));
+    }
+
+    private static bool HasLateDecision(List<HelperSupervisionDecision> decisions)
+    {
+        lock (decisions) return decisions.Any(d => d.HelperName == "late-helper");
     }
 
     private sealed class DecisionCollector : ReceiveActor
