@@ -34,7 +34,9 @@ public sealed record HelperOptions
     /// <summary>Between SIGTERM and SIGKILL when the actor stops.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Limits on frames from the helper (an untrusted peer).</summary>
+    /// <summary>Limits on frames from the helper (an untrusted peer). Its <c>MaxFrameSize</c> also
+    /// bounds requests sent to the helper (whose runtime applies the same default limit): a larger
+    /// request fails with <see cref="Requests.HelperRequestTooLargeException"/> and is not sent.</summary>
     public DecoderLimits Limits { get; init; } = DecoderLimits.Default;
 
     /// <summary>Log each stderr line of the helper (at Info, with its name and pid). On by default.</summary>

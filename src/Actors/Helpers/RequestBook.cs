@@ -33,6 +33,13 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
             sender.Tell(new Status.Failure(new ArgumentException($"method names starting with '{ControlMethods.Prefix}' are reserved: {request.Method}")));
             return false;
         }
+        // Array header, kind, msgid (≤ 5 bytes), method string header and bytes, then the params.
+        var frameBytes = 1L + 1 + 5 + 5 + System.Text.Encoding.UTF8.GetByteCount(request.Method) + request.RawParams.Length;
+        if (frameBytes > options.Limits.MaxFrameSize)
+        {
+            sender.Tell(new Status.Failure(new HelperRequestTooLargeException(helperName, request.Method, frameBytes, options.Limits.MaxFrameSize)));
+            return false;
+        }
         var timeout = TimeoutOf(request);
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)

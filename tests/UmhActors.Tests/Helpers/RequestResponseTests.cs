@@ -106,6 +106,19 @@ public sealed class RequestResponseTests(ITestOutputHelper output) : HelperSpec(
     }
 
     [Fact]
+    public async Task An_oversized_request_is_refused_and_costs_no_other_request()
+    {
+        var (helper, pid) = await StartHelperAsync(HelperOptions.Default.WithLimits(Protocol.Framing.DecoderLimits.Default with { MaxFrameSize = 64 * 1024 }));
+        var client = new HelperClient(helper);
+        var sleeping = client.CallAsync<int[], int>("sleep", [300]);
+        var error = await Assert.ThrowsAsync<HelperRequestTooLargeException>(() =>
+            client.SendAsync(new HelperRequest("echo", MessagePackSerializer.Serialize(new object[] { new byte[100 * 1024] }))));
+        Assert.True(error.FrameBytes > error.MaxFrameBytes);
+        Assert.Equal(300, await sleeping.WaitAsync(Patience));
+        Assert.Equal(pid, (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).Pid);
+    }
+
+    [Fact]
     public async Task Control_method_names_are_refused()
     {
         var (helper, _) = await StartHelperAsync();
