@@ -105,6 +105,21 @@ public sealed class FailureKindTests(ITestOutputHelper output) : HelperSpec(outp
     }
 
     [Fact]
+    public void A_helper_speaking_another_protocol_version_fails_the_handshake_clearly()
+    {
+        // [2, "$/hello", [99, "old", 0, []]] written by hand, then the helper just waits.
+        using var blob = HelperBlob.FromBytes("old-helper", "#!/bin/sh\nprintf '\\223\\002\\247$/hello\\224\\143\\243old\\000\\220'\ncat >/dev/null\n"u8);
+        var decisions = SubscribeDecisions();
+        var policy = HelperSupervisionPolicy.Default.With(HelperFailureKind.ProtocolViolation, HelperDirective.Stop);
+        Sys.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithSupervision(policy)));
+        var decision = decisions.ExpectMsg<HelperSupervisionDecision>(Patience);
+        Assert.Equal(HelperFailureKind.ProtocolViolation, decision.Kind);
+        var mismatch = Assert.IsType<Protocol.ProtocolVersionMismatchException>(decision.Failure.InnerException);
+        Assert.Equal(99, mismatch.HelperVersion);
+        Assert.Contains("99", decision.Failure.Message);
+    }
+
+    [Fact]
     public async Task An_oversized_declaration_is_a_ProtocolViolation()
     {
         var (helper, _) = await StartHelperAsync();
