@@ -190,11 +190,15 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
             {
                 cgroup.Remove();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 // Kept on cgroup.RemovalError; Exited never faults.
             }
-            _exited.TrySetResult(exit with { OomKillCount = cgroup.FinalOomKillCount });
+            finally
+            {
+                // Whatever removal did, the exit is known: nobody waits forever for it.
+                _exited.TrySetResult(exit with { OomKillCount = cgroup.FinalOomKillCount });
+            }
         }, null);
     }
 }
