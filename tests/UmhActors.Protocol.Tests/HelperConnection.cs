@@ -64,6 +64,14 @@ public sealed class HelperConnection : IAsyncDisposable
         return response.Task.WaitAsync(Timeout);
     }
 
+    /// <summary>The response to <paramref name="msgId"/>, for a request the caller sends itself.</summary>
+    public Task<Frame> ExpectResponse(uint msgId)
+    {
+        var response = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[msgId] = response;
+        return response.Task.WaitAsync(Timeout);
+    }
+
     public async Task<Frame> RequestAsync(string method, byte[] rawParams) => await await StartRequestAsync(method, rawParams);
 
     /// <summary>The next notification named <paramref name="method"/>, skipping others (logs, floods).</summary>

@@ -1,3 +1,4 @@
+using UmhActors.Protocol.Framing;
 using UmhActors.Protocol.Control;
 using Xunit;
 
@@ -74,6 +75,24 @@ public sealed class TestHelperBehaviourTests
         // Absence can only be shown by waiting: a bounded wait the pong would easily beat.
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => helper.NextNotificationAsync(ControlMethods.Pong, TimeSpan.FromSeconds(1)));
         Assert.False(helper.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task Answers_read_together_with_a_hanging_inline_handler_still_go_out()
+    {
+        await using var helper = Helpers.StartCSharp();
+        var pong = helper.NextNotificationAsync(ControlMethods.Pong);
+        uint echoId = helper.NextId(), hangId = helper.NextId();
+        var echo = helper.ExpectResponse(echoId);
+        // One write, so the helper reads all three at once; its reader then blocks in "hang".
+        await helper.SendAsync(o =>
+        {
+            ControlFrames.WritePing(o, 7);
+            FrameWriter.WriteRequest(o, echoId, "echo", Pack.Array("x"));
+            FrameWriter.WriteRequest(o, hangId, "hang", Pack.Array());
+        });
+        Assert.Equal(7UL, ControlFrames.ReadToken(await pong));
+        Assert.Equal(Pack.Json(Pack.Array("x")), Pack.Json((await echo).Result));
     }
 
     [Fact]

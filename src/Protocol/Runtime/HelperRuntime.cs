@@ -138,7 +138,16 @@ public sealed class HelperRuntime
                     return;
                 }
                 input.Advance(read);
-                while (input.TryReadFrame(out var frame)) Dispatch(frame);
+                // Answers produced while dispatching this read go out together, from this thread.
+                _outbox.BeginBatch();
+                try
+                {
+                    while (input.TryReadFrame(out var frame)) Dispatch(frame);
+                }
+                finally
+                {
+                    _outbox.EndBatch();
+                }
             }
         }
         catch (ProtocolViolationException e)
@@ -184,6 +193,7 @@ public sealed class HelperRuntime
                 BeginShutdown();
                 break;
             case FrameKind.Notification when _notifications.TryGetValue(frame.Method, out var onNotification):
+                _outbox.HandOff();
                 onNotification(new RequestContext(this, 0, frame.Method, frame.Params.ToArray(), isNotification: true, _shutdown.Token));
                 break;
             default:
@@ -215,7 +225,10 @@ public sealed class HelperRuntime
 
         var context = new RequestContext(this, frame.MsgId, frame.Method, frame.Params.ToArray(), isNotification: false, cancellation.Token);
         if (handler.Inline)
+        {
+            _outbox.HandOff();
             _ = Complete(context, handler);
+        }
         else
             ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Runtime.Complete(state.Context, state.Handler), (Runtime: this, Context: context, Handler: handler), preferLocal: false);
     }
