@@ -46,6 +46,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RequestBook _requests;
     private readonly RestartTracker _restarts;
+    private readonly ResponsePoller _poller;
     private HelperIncarnation? _current;
     private IActorRef _guardian = ActorRefs.Nobody;
     private bool _awaitingPermit;
@@ -63,6 +64,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _subscribers = subscribers;
         _restarts = new RestartTracker(options.Supervision, Random.Shared);
         _requests = new RequestBook(blob.Name, options);
+        _poller = new ResponsePoller(options.ResponsePollBudget);
     }
 
     /// <summary>Props for an actor running <paramref name="blob"/>. The blob is shared, not owned:
@@ -98,7 +100,11 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 break;
             case FlushOutbox:
                 _flushScheduled = false;
-                _current?.Channel.Flush();
+                if (_current is { } current)
+                {
+                    var delivered = current.Channel.FramesDelivered;
+                    if (current.Channel.Flush()) _poller.AfterFlush(current.Channel, delivered, current.InFlight);
+                }
                 break;
             case SlotsFreed:
                 DrainQueue();

@@ -55,6 +55,21 @@ public sealed record HelperOptions
     /// <summary>These options with another wait for a launch permit while launches are frozen.</summary>
     public HelperOptions WithLaunchPermitTimeout(TimeSpan timeout) => this with { LaunchPermitTimeout = Positive(timeout, nameof(timeout)) };
 
+    /// <summary>How long the actor's thread may wait for the answer to a lone request before leaving
+    /// it to the I/O reactor: 50 µs by default, <see cref="TimeSpan.Zero"/> to never wait. A helper
+    /// that answers within it is answered without a thread hand-off, roughly halving a small
+    /// request's round trip. The wait happens only with one request in flight and no other work
+    /// queued on the thread pool, and stops after repeated misses (see docs/benchmarks.md).</summary>
+    public TimeSpan ResponsePollBudget { get; init; } = TimeSpan.FromMicroseconds(50);
+
+    /// <summary>These options with another response poll budget (<see cref="TimeSpan.Zero"/>: never poll).</summary>
+    public HelperOptions WithResponsePollBudget(TimeSpan budget)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(budget, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(budget, TimeSpan.FromMilliseconds(1));
+        return this with { ResponsePollBudget = budget };
+    }
+
     /// <summary>The hang watchdog; null (the default) for none.</summary>
     public WatchdogOptions? Watchdog { get; init; }
 

@@ -9,7 +9,8 @@ namespace UmhActors.Benchmarks.Suites;
 
 /// <summary>
 /// Request/response round trips of a 32-byte echo with the NativeAOT test helper:
-/// <c>actor</c> (Ask through <see cref="HelperActor"/>), <c>raw</c> (the same binary over two
+/// <c>actor</c> (Ask through <see cref="HelperActor"/>, default options; <c>actor_no_poll</c> is the
+/// same with response polling off), <c>raw</c> (the same binary over two
 /// blocking pipes on a dedicated thread, no actor, no reactor: the floor) and <c>process</c>
 /// (System.Diagnostics.Process standard streams with async reads and writes, as a service would
 /// use them by hand; <c>process_blocking</c> is the same with blocking calls, for reference). Latencies are measured in blocks of rounds, the variants rotating block
@@ -33,6 +34,9 @@ internal sealed class RttSuite : IBenchmarkSuite
         {
             var actor = system.ActorOf(HelperActor.Props(blob));
             await WaitReadyAsync(actor);
+            // The same with response polling off: every answer comes through the reactor.
+            var actorNoPoll = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithResponsePollBudget(TimeSpan.Zero)));
+            await WaitReadyAsync(actorNoPoll);
             var request = new HelperRequest("echo", payload);
 
             using var raw = RawSpawn.Start(helperFile);
@@ -54,6 +58,7 @@ internal sealed class RttSuite : IBenchmarkSuite
             var rawUs = new List<double>(rounds);
             var processUs = new List<double>(rounds);
             var processBlockingUs = new List<double>(rounds);
+            var actorNoPollUs = new List<double>(rounds);
             // Each variant runs a block of round trips; blocks rotate so noise hits all alike.
             var variants = new Func<int, List<double>?, Task>[]
             {
@@ -96,8 +101,17 @@ internal sealed class RttSuite : IBenchmarkSuite
                         samples?.Add(BenchHelper.Us(start));
                     }
                 }, TaskCreationOptions.LongRunning),
+                async (count, samples) =>
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        await actorNoPoll.Ask<HelperResponse>(request);
+                        samples?.Add(BenchHelper.Us(start));
+                    }
+                },
             };
-            var sampleLists = new[] { actorUs, rawUs, processUs, processBlockingUs };
+            var sampleLists = new[] { actorUs, rawUs, processUs, processBlockingUs, actorNoPollUs };
             const int block = 250;
             for (var i = 0; i < warmup + rounds; i += block)
             {
@@ -129,12 +143,16 @@ internal sealed class RttSuite : IBenchmarkSuite
                 BenchmarkResult.Latency("raw", rawUs),
                 BenchmarkResult.Latency("process", processUs),
                 BenchmarkResult.Latency("process_blocking", processBlockingUs),
+                BenchmarkResult.Latency("actor_no_poll", actorNoPollUs),
                 BenchmarkResult.Throughput("actor_pipelined", Median(actorPerS), total),
                 BenchmarkResult.Throughput("raw_pipelined", Median(rawPerS), total),
             };
+            var pipelinedActor = results.Single(r => r.Name == "actor_pipelined");
+            var pipelinedRaw = results.Single(r => r.Name == "raw_pipelined");
             Console.WriteLine($"  ratio actor/raw p50 = {results[0]["p50_us"] / results[1]["p50_us"]:F2}, p99 = {results[0]["p99_us"] / results[1]["p99_us"]:F2}");
             Console.WriteLine($"  ratio actor/process p50 = {results[0]["p50_us"] / results[2]["p50_us"]:F2}");
-            Console.WriteLine($"  pipelined actor/raw = {results[4]["per_s"] / results[5]["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
+            Console.WriteLine($"  ratio actor_no_poll/process p50 = {results[4]["p50_us"] / results[2]["p50_us"]:F2}");
+            Console.WriteLine($"  pipelined actor/raw = {pipelinedActor["per_s"] / pipelinedRaw["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
             return results;
         }
         finally
