@@ -84,7 +84,7 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
 
     /// <summary>SIGKILL to each pid listed in <paramref name="procsFile"/>: the helper's own
     /// descendants, since nothing else is ever placed in a helper's cgroup.</summary>
-    protected static void KillListed(string procsFile)
+    internal static void KillListed(string procsFile)
     {
         foreach (var pid in CgroupFs.ReadPids(procsFile))
             if (kill(pid, SignalNames.SIGKILL) == -1 && Marshal.GetLastPInvokeError() != Errno.ESRCH)

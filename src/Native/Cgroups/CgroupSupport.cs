@@ -19,8 +19,26 @@ public static class CgroupSupport
 {
     private static readonly Lazy<CgroupAvailability> s_current = new(() => Detect(CgroupMounts.ForCurrentProcess()));
 
+    private static readonly Lazy<StaleCgroupSweep> s_firstSweep = new(() => StaleCgroupCollector.Sweep(Current));
+
     /// <summary>The back end for this process, detected on first use.</summary>
     public static CgroupAvailability Current => s_current.Value;
+
+    /// <summary>What the automatic sweep did, or null before it ran. It runs once, before this
+    /// process creates its first helper cgroup: see <see cref="RemoveStaleCgroups"/>.</summary>
+    public static StaleCgroupSweep? FirstSweep => s_firstSweep.IsValueCreated ? s_firstSweep.Value : null;
+
+    /// <summary>
+    /// Removes the helper cgroups that hosts no longer running left in this host's cgroup
+    /// (<c>umh-PID-…</c> where PID, in this host's pid namespace, is not a running process;
+    /// other namespaces' cgroups are left alone), killing any helper still inside
+    /// (one frozen there never sees its stdin close). A host killed with SIGKILL cannot remove its
+    /// own; the next host started in the same cgroup does this automatically before its first
+    /// helper cgroup. Cgroups of running hosts, and of this one, are never touched.
+    /// </summary>
+    public static StaleCgroupSweep RemoveStaleCgroups() => StaleCgroupCollector.Sweep(Current);
+
+    internal static void SweepStaleOnce() => _ = s_firstSweep.Value;
 
     internal static CgroupAvailability Detect(CgroupMounts mounts)
     {

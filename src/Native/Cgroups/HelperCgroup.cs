@@ -9,7 +9,8 @@ namespace UmhActors.Native.Cgroups;
 /// limit, the OOM evidence and the freezer.
 /// </summary>
 /// <remarks>
-/// Named <c>umh-HOSTPID-N-BLOBNAME</c> so operators can tell whose it is. After removal,
+/// Named <c>umh-HOSTPID-N-pPIDNS-BLOBNAME</c> (PIDNS: the inode of the host's pid namespace) so
+/// operators can tell whose it is, and a later host can tell when it was left by a dead one. After removal,
 /// <see cref="ReadOomKillCount"/> returns the count read just before removal, <see cref="IsFrozen"/>
 /// is false, and <see cref="Freeze"/>/<see cref="Thaw"/> throw <see cref="ObjectDisposedException"/>.
 /// Processes the helper started stay in its cgroup; removal kills any that remain, as the
@@ -112,7 +113,10 @@ public sealed class HelperCgroup
     /// the limit; on any failure nothing is left behind.</summary>
     internal static HelperCgroup Create(CgroupAvailability availability, string helperName, long? memoryLimitBytes)
     {
-        var name = $"umh-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}-{Sanitize(helperName)}";
+        if (availability.Mimic is null) CgroupSupport.SweepStaleOnce();
+        // The pid namespace is part of the name: a sweep in another namespace (sharing this
+        // hierarchy) cannot tell whether our pid runs, so it must recognise the cgroup as not its own.
+        var name = $"umh-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}-{StaleCgroupCollector.NamespaceTag}-{Sanitize(helperName)}";
         CgroupDriver driver = availability.Backend switch
         {
             CgroupBackend.V2 => new CgroupV2Driver(System.IO.Path.Combine(availability.V2Directory!, name), availability.Mimic),

@@ -5,8 +5,8 @@ namespace UmhActors.Native.Cgroups;
 /// <summary>
 /// Every helper cgroup not yet removed. When the host exits normally its helpers are killed
 /// without being reaped, so their cgroups are removed here instead of being left behind in the
-/// host's cgroup. (A host killed with SIGKILL leaves them; they are empty and named after the
-/// dead host's pid.)
+/// host's cgroup. (A host killed with SIGKILL leaves them, named after its pid; the next host in
+/// the same cgroup removes them, see <see cref="CgroupSupport.RemoveStaleCgroups"/>.)
 /// </summary>
 internal static class LiveCgroups
 {

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using UmhActors.Native.Cgroups;
+using UmhActors.Native.Exit;
+using UmhActors.Native.Launch;
+using UmhActors.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace UmhActors.Native.Tests.Cgroups;
+
+/// <summary>The sweep for helper cgroups a SIGKILLed host left behind, in this machine's real cgroups.</summary>
+[Collection(CgroupCollection.Name)]
+public sealed class StaleCgroupTests(ITestOutputHelper output)
+{
+    [RealCgroupFact]
+    public async Task A_dead_hosts_cgroups_are_removed_and_the_frozen_helper_inside_is_killed()
+    {
+        var deadPid = await DeadPidAsync();
+        var stale = CgroupSupport.Current.HostDirectories.Select(d => Path.Combine(d, $"umh-{deadPid}-1-{StaleCgroupCollector.NamespaceTag}-stale-test")).ToList();
+        // pid 1 always runs: a live host's cgroups must be left alone.
+        var live = CgroupSupport.Current.HostDirectories.Select(d => Path.Combine(d, $"umh-1-1-{StaleCgroupCollector.NamespaceTag}-live-host-test")).ToList();
+        // A dead pid of another pid namespace cannot be judged from here: left alone too.
+        var foreign = CgroupSupport.Current.HostDirectories.Select(d => Path.Combine(d, $"umh-{deadPid}-1-p1-other-namespace-test")).ToList();
+        using var blob = CgroupBlobs.Sleeper();
+        var orphan = HelperLauncher.Launch(blob, LaunchOptions.Default.WithStdio(StdioMode.Pipes));
+        try
+        {
+            foreach (var directory in stale.Concat(live).Concat(foreign)) Directory.CreateDirectory(directory);
+            foreach (var directory in stale) File.WriteAllText(Path.Combine(directory, "cgroup.procs"), orphan.Pid + "\n");
+            var freezerState = stale.Select(d => Path.Combine(d, "freezer.state")).FirstOrDefault(File.Exists);
+            if (freezerState is not null) await FreezeAsync(freezerState);
+
+            var sweep = CgroupSupport.RemoveStaleCgroups();
+            output.WriteLine($"removed [{string.Join(", ", sweep.Removed)}], failed [{string.Join(", ", sweep.Failed)}]");
+
+            Assert.All(stale, directory => Assert.False(Directory.Exists(directory), $"{directory} is still there"));
+            Assert.All(live.Concat(foreign), directory => Assert.True(Directory.Exists(directory), $"{directory} was removed"));
+            var exit = await orphan.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(SignalNames.SIGKILL, exit.Signal);
+        }
+        finally
+        {
+            orphan.Kill();
+            foreach (var directory in stale.Concat(live).Concat(foreign).Where(Directory.Exists))
+            {
+                var state = Path.Combine(directory, "freezer.state");
+                if (File.Exists(state)) File.WriteAllText(state, "THAWED\n");
+                Directory.Delete(directory);
+            }
+            orphan.Dispose();
+        }
+    }
+
+    [Fact]
+    public void The_namespace_tag_names_this_process_pid_namespace()
+    {
+        var link = new FileInfo("/proc/self/ns/pid").LinkTarget!;
+        Assert.Equal("p" + link.Split('[', ']')[1], StaleCgroupCollector.NamespaceTag);
+    }
+
+    [RealCgroupFact]
+    public void This_hosts_own_cgroups_are_never_swept()
+    {
+        using var blob = CgroupBlobs.Sleeper();
+        using var helper = HelperLauncher.Launch(blob, LaunchOptions.Default.WithStdio(StdioMode.Pipes).WithCgroup());
+        var sweep = CgroupSupport.RemoveStaleCgroups();
+        Assert.DoesNotContain(sweep.Removed, path => helper.Cgroup!.Paths.Contains(path));
+        Assert.All(helper.Cgroup!.Paths, path => Assert.True(Directory.Exists(path)));
+    }
+
+    private static async Task<int> DeadPidAsync()
+    {
+        using var exited = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
+        await exited.WaitForExitAsync();
+        return exited.Id;
+    }
+
+    private static async Task FreezeAsync(string freezerState)
+    {
+        File.WriteAllText(freezerState, "FROZEN\n");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (File.ReadAllText(freezerState).Trim() != "FROZEN")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the test cgroup did not freeze");
+            await Task.Delay(5);
+        }
+    }
+}
