@@ -17,6 +17,15 @@ public sealed class TestHelperBehaviourTests
     }
 
     [Fact]
+    public async Task The_helper_process_is_named_after_its_runtime_not_its_exec_path()
+    {
+        await using var helper = Helpers.StartCSharp();
+        await helper.RequestAsync("echo", Pack.Array());
+        // Exec'd as /proc/self/fd/3, the kernel named it "3"; the runtime renames it before hello.
+        Assert.Equal("testhelper", File.ReadAllText($"/proc/{helper.Process.Pid}/comm").Trim());
+    }
+
+    [Fact]
     public async Task Pid_is_the_process_the_host_started()
     {
         await using var helper = Helpers.StartCSharp();

@@ -74,6 +74,7 @@ public sealed class HelperRuntime
     public async Task<int> RunAsync()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the helper runtime runs once");
+        ProcessName.TrySet(Name);
         _outbox.Start();
         Send(static (output, runtime) => ControlFrames.WriteHello(output,
             new HelloMessage(ProtocolVersion.Current, runtime.Name, Environment.ProcessId, runtime._capabilities)), this);

@@ -280,6 +280,11 @@ def read_loop():
 
 
 def main():
+    try:  # exec'd as /proc/self/fd/3 the kernel names us "3"; ps and top should say what we are
+        with open("/proc/self/comm", "w") as comm:
+            comm.write("pyhelper")
+    except OSError:
+        pass
     send([NOTIFICATION, "$/hello", [PROTOCOL_VERSION, "pyhelper", os.getpid(), ["echo", "cancel"]]])
     threading.Thread(target=read_loop, daemon=True).start()
     done.wait()
