@@ -58,8 +58,9 @@ public sealed record HelperOptions
     /// <summary>How long the actor's thread may wait for the answer to a lone request before leaving
     /// it to the I/O reactor: 50 µs by default, <see cref="TimeSpan.Zero"/> to never wait. A helper
     /// that answers within it is answered without a thread hand-off, roughly halving a small
-    /// request's round trip. The wait happens only with one request in flight and no other work
-    /// queued on the thread pool, and stops after repeated misses (see docs/benchmarks.md).</summary>
+    /// request's round trip. The wait happens only with one request in flight and on a .NET
+    /// thread-pool thread (Akka's default dispatcher), and stops after repeated misses; it costs up
+    /// to the budget of CPU per miss (see docs/benchmarks.md).</summary>
     public TimeSpan ResponsePollBudget { get; init; } = TimeSpan.FromMicroseconds(50);
 
     /// <summary>These options with another response poll budget (<see cref="TimeSpan.Zero"/>: never poll).</summary>
