@@ -11,7 +11,8 @@ using static UmhActors.Helpers.HelperActorSignals;
 namespace UmhActors.Helpers;
 
 /// <summary>
-/// The reactor-thread half of a <see cref="HelperActor"/>: answers the Ask of each response
+/// The I/O half of a <see cref="HelperActor"/>, run on the reactor thread (or on the actor's
+/// thread while it polls for an answer): answers the Ask of each response
 /// directly (no hop through the actor's mailbox), publishes notifications to subscribers, logs
 /// <c>$/log</c> records, and tells the actor only what changes its state.
 /// </summary>

@@ -8,8 +8,9 @@ namespace UmhActors.Native.Io;
 
 /// <summary>
 /// msgpack-rpc frames over a helper's stdin and stdout, driven by the reactor: reads are decoded on
-/// the reactor thread and handed to an <see cref="IFrameReceiver"/>; frames queued for the helper
-/// go out with one <c>write</c> per <see cref="Flush"/> (or per writable edge when the pipe was full).
+/// the reactor thread (or on a caller's thread during <see cref="PollForFrames"/>; one reader at a
+/// time either way) and handed to an <see cref="IFrameReceiver"/>; frames queued for the helper go
+/// out with one <c>write</c> per <see cref="Flush"/> (or per writable edge when the pipe was full).
 /// </summary>
 /// <remarks>
 /// The read buffer is rented only while bytes are pending, so an idle helper holds no buffer. The

@@ -3,8 +3,9 @@ using UmhActors.Protocol.Framing;
 namespace UmhActors.Native.Io;
 
 /// <summary>
-/// Receives what a <see cref="FrameChannel"/> reads. Called on the reactor thread, one channel at
-/// a time: implementations hand frames on (an actor Tell) and return; they must not block or throw.
+/// Receives what a <see cref="FrameChannel"/> reads. Called on the reactor thread (or on a thread
+/// polling with <see cref="FrameChannel.PollForFrames"/>), never two calls at once for one
+/// channel: implementations hand frames on (an actor Tell) and return; they must not block or throw.
 /// </summary>
 public interface IFrameReceiver
 {
