@@ -91,17 +91,26 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
                 throw new NativeCallException($"kill({pid}, SIGKILL)", Marshal.GetLastPInvokeError());
     }
 
-    private void RemoveDirectory(string directory, long started)
+    /// <summary>rmdir, retried while the kernel reports EBUSY (tasks still detaching), calling
+    /// <paramref name="killAgain"/> between tries, until <see cref="RemoveRetryLimit"/> after
+    /// <paramref name="started"/>. With <paramref name="goneIsDone"/>, an already missing directory counts as removed.</summary>
+    /// <exception cref="CgroupException">rmdir failed otherwise, or still EBUSY at the limit.</exception>
+    internal static void RemoveDirectoryRetrying(string directory, long started, Action killAgain, bool goneIsDone = false)
     {
-        mimic?.RemovingDirectory(directory);
         while (true)
         {
             var errno = CgroupFs.TryRemoveDirectory(directory);
-            if (errno == 0) return;
+            if (errno == 0 || (goneIsDone && errno == Errno.ENOENT)) return;
             if (errno != Errno.EBUSY || Stopwatch.GetElapsedTime(started) > RemoveRetryLimit)
                 throw new CgroupException("rmdir", directory, errno);
-            KillAll();
+            killAgain();
             Thread.Sleep(5);
         }
+    }
+
+    private void RemoveDirectory(string directory, long started)
+    {
+        mimic?.RemovingDirectory(directory);
+        RemoveDirectoryRetrying(directory, started, KillAll);
     }
 }

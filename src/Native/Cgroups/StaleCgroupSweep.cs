@@ -22,13 +22,12 @@ public sealed record StaleCgroupSweep(IReadOnlyList<string> Removed, IReadOnlyLi
 /// <summary>
 /// Finds and removes helper cgroups whose host died without removing them (killed with SIGKILL,
 /// or by the OOM killer): directories named <c>umh-PID-N-pPIDNS-NAME</c> in the host's cgroup
-/// whose PID namespace is ours and whose PID no longer runs. A helper still inside is killed first; one frozen there (by a freeze its host
-/// never undid) would otherwise never see its stdin close and would live on forever.
+/// whose PID namespace is ours and whose PID no longer runs. A helper still inside is killed
+/// first; one frozen there (by a freeze its host never undid) would otherwise never see its stdin
+/// close and would live on forever.
 /// </summary>
 internal static partial class StaleCgroupCollector
 {
-    private static readonly TimeSpan RemoveRetryLimit = TimeSpan.FromSeconds(2);
-
     /// <summary>"p" and the inode of this process's pid namespace ("p0" if unreadable, which no
     /// sweep matches): part of every helper cgroup's name.</summary>
     public static string NamespaceTag { get; } = "p" + (ReadPidNamespace() ?? 0);
@@ -104,20 +103,9 @@ internal static partial class StaleCgroupCollector
         }
     }
 
-    // rmdir fails with EBUSY while the kernel still detaches dying tasks: retried, killing again.
-    private static void Remove(string directory)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            KillInside(directory);
-            var errno = CgroupFs.TryRemoveDirectory(directory);
-            if (errno is 0 or Errno.ENOENT) return;
-            if (errno != Errno.EBUSY || Stopwatch.GetElapsedTime(started) > RemoveRetryLimit)
-                throw new CgroupException("rmdir", directory, errno);
-            Thread.Sleep(5);
-        }
-    }
+    // Concurrent hosts may sweep the same directory: one that is already gone counts as removed.
+    private static void Remove(string directory) =>
+        CgroupDriver.RemoveDirectoryRetrying(directory, Stopwatch.GetTimestamp(), () => KillInside(directory), goneIsDone: true);
 
     // SIGKILL to whatever is inside, then thaw: frozen tasks act on SIGKILL only once thawed.
     private static void KillInside(string directory)
