@@ -58,10 +58,9 @@ public sealed class HelperConnection : IAsyncDisposable
     public async Task<Task<Frame>> StartRequestAsync(string method, byte[] rawParams, uint? id = null)
     {
         var msgId = id ?? NextId();
-        var response = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[msgId] = response;
+        var response = ExpectResponse(msgId);
         await SendAsync(output => FrameWriter.WriteRequest(output, msgId, method, rawParams));
-        return response.Task.WaitAsync(Timeout);
+        return response;
     }
 
     /// <summary>The response to <paramref name="msgId"/>, for a request the caller sends itself.</summary>
