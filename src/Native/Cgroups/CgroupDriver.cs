@@ -36,6 +36,11 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
     /// <summary>SIGKILL to every process still in the cgroup.</summary>
     public abstract void KillAll();
 
+    /// <summary>For v1: the freezer state file, opened for writing and kept by a frozen helper's
+    /// cgroup so that thawing it (to let a SIGKILL act) needs no new fd. Null for v2, where a
+    /// frozen task acts on SIGKILL anyway.</summary>
+    public virtual Handles.ControlFileHandle? OpenThawHandle() => null;
+
     /// <summary>Makes the directories; on failure removes those already made and rethrows.</summary>
     public void Create()
     {
@@ -78,8 +83,26 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
     public void Remove()
     {
         var started = Stopwatch.GetTimestamp();
-        if (Directories.Any(d => CgroupFs.ReadIfExists(Path.Combine(d, "cgroup.procs")) is { Length: > 0 })) KillAll();
-        foreach (var directory in Directories) RemoveDirectory(directory, started);
+        // The usual case is an empty cgroup (its helper reaped): then rmdir alone, which needs no
+        // fd, succeeds even when the host is out of fds. Only a busy one needs its tasks killed.
+        foreach (var directory in Directories)
+        {
+            mimic?.RemovingDirectory(directory);
+            RemoveDirectoryRetrying(directory, started, KillAllIfPossible);
+        }
+    }
+
+    // Between rmdir tries: reading cgroup.procs needs an fd; without one, the next try (or the
+    // next Remove) still has a chance once the kernel finishes detaching exited tasks.
+    private void KillAllIfPossible()
+    {
+        try
+        {
+            KillAll();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     /// <summary>SIGKILL to each pid listed in <paramref name="procsFile"/>: the helper's own

@@ -67,6 +67,39 @@ internal static unsafe class CgroupFs
         }
     }
 
+    /// <summary>Opens a control file for writing and keeps it open (see <see cref="TryWriteOpen"/>).</summary>
+    /// <exception cref="CgroupException">open failed.</exception>
+    public static Handles.ControlFileHandle OpenForWriting(string path)
+    {
+        using var strings = new NativeStrings();
+        var fd = open(strings.Add(path), Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        return fd == -1 ? throw new CgroupException("open", path, Marshal.GetLastPInvokeError()) : new Handles.ControlFileHandle(fd);
+    }
+
+    /// <summary>One write(2) of <paramref name="text"/> through a control file opened earlier: needs
+    /// no new fd. 0 on success, else errno.</summary>
+    public static int TryWriteOpen(Handles.ControlFileHandle file, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            fixed (byte* p = bytes)
+            {
+                long n;
+                do n = pwrite(file.Fd, p, bytes.Length, 0);
+                while (n == -1 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+                if (n == -1) return Marshal.GetLastPInvokeError();
+                return n == bytes.Length ? 0 : Errno.EIO;
+            }
+        }
+        finally
+        {
+            if (added) file.DangerousRelease();
+        }
+    }
+
     /// <summary>mkdir with mode 0755.</summary>
     /// <exception cref="CgroupException">mkdir failed (EEXIST, EACCES, EROFS, ENOSPC for too many cgroups…).</exception>
     public static void MakeDirectory(string path)

@@ -17,11 +17,13 @@ namespace UmhActors.Native.Cgroups;
 /// </remarks>
 public static class CgroupSupport
 {
-    private static readonly Lazy<CgroupAvailability> s_current = new(() => Detect(CgroupMounts.ForCurrentProcess()));
+    // Not Lazy<T>: it would cache a detection that failed for want of an fd, for good.
+    private static readonly RetryingLazy<CgroupAvailability> s_current = new(() => Detect(CgroupMounts.ForCurrentProcess()));
 
-    private static readonly Lazy<StaleCgroupSweep> s_firstSweep = new(() => StaleCgroupCollector.Sweep(Current));
+    private static readonly RetryingLazy<StaleCgroupSweep> s_firstSweep = new(() => StaleCgroupCollector.Sweep(Current));
 
-    /// <summary>The back end for this process, detected on first use.</summary>
+    /// <summary>The back end for this process, detected on first use (a detection that throws is
+    /// tried again at the next use).</summary>
     public static CgroupAvailability Current => s_current.Value;
 
     /// <summary>What the automatic sweep did, or null before it ran. It runs once, before this

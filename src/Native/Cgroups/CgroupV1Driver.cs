@@ -28,6 +28,9 @@ internal sealed class CgroupV1Driver(string memoryDirectory, string? freezerDire
     // FREEZING is the in-between state while tasks are still being stopped.
     public override bool ReadFrozen() => freezerDirectory is not null && CgroupFs.Read(FreezerState()).Trim() == Frozen;
 
+    public override Handles.ControlFileHandle? OpenThawHandle() =>
+        freezerDirectory is null ? null : CgroupFs.OpenForWriting(FreezerState());
+
     public override void KillAll()
     {
         // v1 frozen tasks do not act on SIGKILL until thawed; thaw after queueing the signal so

@@ -24,6 +24,9 @@ public sealed class HelperCgroup
     private readonly object _gate = new();
     private long? _finalOomKillCount;
     private bool _removed;
+    private bool _removalTried;
+    // v1 only, while frozen by Freeze: the open freezer.state, so a kill can thaw without a new fd.
+    private Handles.ControlFileHandle? _thawHandle;
 
     private HelperCgroup(CgroupDriver driver, long? memoryLimitBytes)
     {
@@ -48,8 +51,9 @@ public sealed class HelperCgroup
     /// or v1 with a writable freezer hierarchy.</summary>
     public bool CanFreeze => _driver.CanFreeze;
 
-    /// <summary>Why automatic removal after the helper was reaped failed (the directory may
-    /// remain); null when it succeeded or has not happened.</summary>
+    /// <summary>Why the last removal attempt after the helper was reaped failed (the directory
+    /// remains, and removal is retried before the next helper cgroup is created and at exit);
+    /// null when it succeeded or has not happened.</summary>
     public IOException? RemovalError { get; private set; }
 
     /// <summary>The OOM kill count read just before removal; null before removal or when that
@@ -124,59 +128,85 @@ public sealed class HelperCgroup
                 availability.V1FreezerDirectory is { } freezer ? System.IO.Path.Combine(freezer, name) : null, availability.Mimic),
             _ => throw new InvalidOperationException("cgroups are unavailable: " + availability.Reason),
         };
+        LiveCgroups.RetryFailedRemovals();
         driver.Create();
         var cgroup = new HelperCgroup(driver, memoryLimitBytes);
+        LiveCgroups.Add(cgroup);
         try
         {
             if (memoryLimitBytes is { } limit) driver.SetMemoryLimit(limit);
         }
         catch
         {
-            cgroup.Remove();
+            // The limit's failure is the one to report; a failed removal stays listed for a retry.
+            try
+            {
+                cgroup.Remove();
+            }
+            catch (IOException)
+            {
+            }
             throw;
         }
-        LiveCgroups.Add(cgroup);
         return cgroup;
     }
 
     /// <summary>Moves the freshly spawned helper in; false when it has already exited.</summary>
     internal bool Place(int pid) => _driver.Place(pid);
 
-    /// <summary>Reads the final OOM count, then kills anything left and removes the directories.
-    /// Idempotent.</summary>
-    /// <exception cref="CgroupException">Reading or removal failed; the cgroup counts as removed
-    /// either way (there is nothing more this object could do).</exception>
+    /// <summary>Reads the final OOM count (when it can), then kills anything left and removes the
+    /// directories. Idempotent; after a failure it may be called again (the cgroup stays listed in
+    /// <see cref="LiveCgroups"/>, which retries it).</summary>
+    /// <exception cref="CgroupException">Removal failed (also kept on <see cref="RemovalError"/>).</exception>
     internal void Remove()
     {
         lock (_gate)
         {
             if (_removed) return;
-            _removed = true;
-            LiveCgroups.Remove(this);
+            _removalTried = true;
             try
             {
-                try
-                {
-                    _finalOomKillCount = _driver.ReadOomKillCount();
-                }
-                finally
-                {
-                    _driver.Remove();
-                }
+                _finalOomKillCount ??= _driver.ReadOomKillCount();
+            }
+            catch (IOException)
+            {
+                // No evidence (e.g. no fd to read it with) is not a reason to leave the directory.
+            }
+            try
+            {
+                _driver.Remove();
             }
             catch (IOException e)
             {
                 RemovalError = e;
                 throw;
             }
+            _removed = true;
+            RemovalError = null;
+            _thawHandle?.Dispose();
+            _thawHandle = null;
+            LiveCgroups.Remove(this);
         }
     }
 
-    /// <summary>Lets a queued SIGKILL act: v1 frozen tasks ignore it until thawed.</summary>
+    /// <summary>True once a removal was attempted and failed: <see cref="LiveCgroups"/> retries it.</summary>
+    internal bool RemovalPending
+    {
+        get { lock (_gate) return _removalTried && !_removed; }
+    }
+
+    /// <summary>Lets a queued SIGKILL act: v1 frozen tasks ignore it until thawed. Only a cgroup
+    /// frozen through <see cref="Freeze"/> is thawed, through the state file it kept open, so
+    /// killing never needs a new fd.</summary>
+    /// <exception cref="CgroupException">The write failed.</exception>
     internal void ThawForKill()
     {
         lock (_gate)
-            if (!_removed && Backend == CgroupBackend.V1 && _driver.CanFreeze) _driver.RequestFrozen(false);
+        {
+            if (_removed || _thawHandle is not { } handle) return;
+            var errno = CgroupFs.TryWriteOpen(handle, "THAWED\n");
+            if (errno != 0) throw new CgroupException("write", Paths[^1] + "/freezer.state", errno, "writing 'THAWED'");
+        }
     }
 
     private void SetFrozen(bool frozen, TimeSpan timeout)
@@ -185,7 +215,14 @@ public sealed class HelperCgroup
         {
             ObjectDisposedException.ThrowIf(_removed, this);
             if (!_driver.CanFreeze) throw new NotSupportedException($"{this} cannot be frozen: no freezer (v1 freezer hierarchy not usable, or v2 kernel before 5.2)");
+            // Kept open while frozen; opened first, so a freeze that cannot keep it does not happen.
+            if (frozen) _thawHandle ??= _driver.OpenThawHandle();
             _driver.RequestFrozen(frozen);
+            if (!frozen)
+            {
+                _thawHandle?.Dispose();
+                _thawHandle = null;
+            }
             var started = Stopwatch.GetTimestamp();
             while (_driver.ReadFrozen() != frozen)
             {

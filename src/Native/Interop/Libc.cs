@@ -17,6 +17,9 @@ internal static unsafe partial class Libc
     public const int P_PIDFD = 3;
     public const int WEXITED = 4;
     public const int WNOHANG = 1;
+    public const int WNOWAIT = 0x01000000;
+
+    public const int RLIMIT_NOFILE = 7;
 
     public const int CLD_EXITED = 1;
     public const int CLD_KILLED = 2;
@@ -108,6 +111,23 @@ internal static unsafe partial class Libc
 
     [LibraryImport(LibcName, SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport(LibcName, SetLastError = true)]
+    public static partial int getrlimit(int resource, RLimit* limit);
+
+    [LibraryImport(LibcName, SetLastError = true)]
+    public static partial long getdents64(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(LibcName, SetLastError = true)]
+    public static partial long lseek(int fd, long offset, int whence);
+
+    /// <summary>struct rlimit on 64-bit Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
 
     public static int pidfd_open(int pid, uint flags) => (int)syscall(SYS_pidfd_open, pid, flags, 0, 0);
 

@@ -37,10 +37,22 @@ public abstract class PipeEnd : IDisposable, IReadinessHandler
     /// awaiting caller). Lets a channel work without a thread-pool hop; must be quick and not throw.</summary>
     internal Action? ReadyCallback { get; set; }
 
+    /// <summary>Set by the owner (the helper process) to learn that this pipe's reactor callback
+    /// threw: the pipe gets no more events, so the helper cannot be served any more.</summary>
+    internal Action<Exception>? CallbackFailed { get; set; }
+
     void IReadinessHandler.OnReady(uint events)
     {
         Ready.Signal();
         ReadyCallback?.Invoke();
+    }
+
+    void IReadinessHandler.OnFailed(Exception error)
+    {
+        ReadyCallback = null;
+        var failure = new ReadinessCallbackException(GetType().Name, error);
+        Ready.Fault(failure);
+        CallbackFailed?.Invoke(failure);
     }
 
     /// <summary>Runs <paramref name="call"/> on the fd (kept open meanwhile), retrying on

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Tmds.Linux;
 using UmhActors.Native.Handles;
@@ -15,7 +16,8 @@ internal sealed unsafe class Reactor : IDisposable
     private const ulong WakeToken = 0;
     private const int MaxEventsPerWait = 256;
 
-    private static readonly Lazy<Reactor> s_shared = new(() => new Reactor("umh-reactor"));
+    private static readonly object s_sharedGate = new();
+    private static Reactor? s_shared;
 
     private readonly ConcurrentDictionary<ulong, IReadinessHandler> _handlers = new();
     private readonly int _epollFd;
@@ -34,28 +36,62 @@ internal sealed unsafe class Reactor : IDisposable
             close(_epollFd);
             throw error;
         }
-        var ev = new epoll_event { events = EPOLLIN };
-        ev.data.u64 = WakeToken;
-        NativeCallException.ThrowIfFailed(epoll_ctl(_epollFd, EPOLL_CTL_ADD, _wakeFd, &ev), "epoll_ctl(ADD eventfd)");
-        _thread = new Thread(Loop) { IsBackground = true, Name = name };
-        _thread.UnsafeStart();
+        try
+        {
+            var ev = new epoll_event { events = EPOLLIN };
+            ev.data.u64 = WakeToken;
+            NativeCallException.ThrowIfFailed(epoll_ctl(_epollFd, EPOLL_CTL_ADD, _wakeFd, &ev), "epoll_ctl(ADD eventfd)");
+            _thread = new Thread(Loop) { IsBackground = true, Name = name };
+            _thread.UnsafeStart();
+        }
+        catch
+        {
+            // A reactor that never ran owns its two fds alone: nothing else will close them.
+            close(_wakeFd);
+            close(_epollFd);
+            throw;
+        }
     }
 
-    /// <summary>The process-wide reactor that serves every helper's pipes and pidfd.</summary>
-    public static Reactor Shared => s_shared.Value;
+    /// <summary>The process-wide reactor that serves every helper's pipes and pidfd. Created on
+    /// first use; a failed creation (e.g. <c>eventfd: EMFILE</c>) is not cached, so the next use
+    /// tries again once fds are free.</summary>
+    public static Reactor Shared => Volatile.Read(ref s_shared) ?? CreateShared();
+
+    /// <summary>The shared reactor if it exists yet (for diagnostics: never creates it).</summary>
+    internal static Reactor? SharedIfCreated => Volatile.Read(ref s_shared);
+
+    /// <summary>How many handlers failed (threw from <see cref="IReadinessHandler.OnReady"/>) and
+    /// were contained since the process started, over every reactor.</summary>
+    internal static long HandlerFailureCount => Interlocked.Read(ref s_handlerFailures);
+
+    private static long s_handlerFailures;
+
+    private static Reactor CreateShared()
+    {
+        lock (s_sharedGate)
+        {
+            if (s_shared is { } existing) return existing;
+            var created = new Reactor("umh-reactor");
+            Volatile.Write(ref s_shared, created);
+            return created;
+        }
+    }
 
     /// <summary>Registers <paramref name="fd"/> edge-triggered for <paramref name="events"/>;
     /// returns the token to unregister with.</summary>
     public ulong Register(FileDescriptorHandle fd, uint events, IReadinessHandler handler)
     {
         var token = (ulong)Interlocked.Increment(ref _lastToken);
-        _handlers[token] = handler;
         var ev = new epoll_event { events = (int)events };
         ev.data.u64 = token;
         var added = false;
         try
         {
+            // Take the reference before the handler is visible: a closed fd must not leave a
+            // handler behind that no event will ever remove.
             fd.DangerousAddRef(ref added);
+            _handlers[token] = handler;
             if (epoll_ctl(_epollFd, EPOLL_CTL_ADD, fd.Fd, &ev) == -1)
             {
                 _handlers.TryRemove(token, out _);
@@ -122,6 +158,30 @@ internal sealed unsafe class Reactor : IDisposable
         close(_epollFd);
     }
 
+    // One handler's bug must not end the loop that serves every helper: the failing handler is
+    // dropped (no more events for it) and told, so it can fail its helper; the others go on.
+    private void Dispatch(ulong token, IReadinessHandler handler, uint events)
+    {
+        try
+        {
+            handler.OnReady(events);
+        }
+        catch (Exception error)
+        {
+            Interlocked.Increment(ref s_handlerFailures);
+            _handlers.TryRemove(token, out _);
+            Trace.TraceError($"umh reactor: a readiness handler ({handler.GetType().Name}) threw and was unregistered: {error}");
+            try
+            {
+                handler.OnFailed(error);
+            }
+            catch (Exception secondError)
+            {
+                Trace.TraceError($"umh reactor: {handler.GetType().Name}.OnFailed threw too: {secondError}");
+            }
+        }
+    }
+
     private void Loop()
     {
         var events = (epoll_event*)NativeMemory.Alloc((nuint)(MaxEventsPerWait * sizeof(epoll_event)));
@@ -147,7 +207,7 @@ internal sealed unsafe class Reactor : IDisposable
                         continue;
                     }
                     if (_handlers.TryGetValue(token, out var handler))
-                        handler.OnReady((uint)events[i].events);
+                        Dispatch(token, handler, (uint)events[i].events);
                 }
             }
         }

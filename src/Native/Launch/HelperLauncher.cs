@@ -1,5 +1,6 @@
 using UmhActors.Native.Blobs;
 using UmhActors.Native.Cgroups;
+using UmhActors.Native.Handles;
 using UmhActors.Native.Io;
 using UmhActors.Native.Processes;
 
@@ -11,12 +12,28 @@ namespace UmhActors.Native.Launch;
 /// </summary>
 public static class HelperLauncher
 {
+    // Everything a launch needs loaded while fds are still free: an assembly first loaded at the
+    // fd limit fails to load, and the runtime remembers that failure for good.
+    static HelperLauncher()
+    {
+        FdHeadroom.Prepare();
+        _ = Tmds.Linux.LibC.getpid();
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Interop.OptionalLibc).TypeHandle);
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Exit.LiveHelpers).TypeHandle);
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(LiveCgroups).TypeHandle);
+        _ = Interop.Errno.Name(Interop.Errno.EMFILE);
+    }
+
     /// <summary>
     /// Starts <paramref name="blob"/> as a child process and returns once the exec has succeeded.
     /// </summary>
-    /// <exception cref="LaunchFailedException">The exec failed (errno tells why).</exception>
+    /// <exception cref="LaunchFailedException">The exec failed (errno tells why), a system call the
+    /// launch needs failed (a pipe, the memfd, the reactor, the pidfd: <see cref="LaunchFailedException.Call"/>
+    /// names it, and the <see cref="NativeCallException"/> is the inner exception), or the launch
+    /// would have left fewer than <see cref="LaunchOptions.FdReserve"/> fds free. Nothing is left
+    /// behind: a spawned child is killed and reaped.
+    /// <see cref="LaunchFailedException.IsTransient"/> tells shortages (retry later) from errors.</exception>
     /// <exception cref="Blobs.BlobPinMismatchException">The blob does not match its SHA-256 pin; nothing ran.</exception>
-    /// <exception cref="NativeCallException">A pipe, memfd or other system call failed.</exception>
     /// <exception cref="CgroupUnavailableException">Options ask for a cgroup (memory limit) that this
     /// machine cannot provide, and not to run without one; nothing ran.</exception>
     /// <exception cref="CgroupException">Creating the helper's cgroup or moving the helper into it
@@ -24,37 +41,58 @@ public static class HelperLauncher
     public static HelperProcess Launch(HelperBlob blob, LaunchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        var target = ExecTarget.ForMemfd(blob.Name, blob.GetSealedMemfd(), blob.IsScript);
-        return Start(target, options ?? LaunchOptions.Default);
+        options ??= LaunchOptions.Default;
+        FdHeadroom.Ensure(blob.Name, options.FdReserve);
+        MemfdHandle memfd;
+        try
+        {
+            memfd = blob.GetSealedMemfd();
+        }
+        catch (NativeCallException e)
+        {
+            throw new LaunchFailedException(blob.Name, e.Call, e.ErrorNumber, e);
+        }
+        return Start(ExecTarget.ForMemfd(blob.Name, memfd, blob.IsScript), options);
     }
 
     /// <summary>Starts the executable at <paramref name="path"/> (argv[0] defaults to the path).</summary>
-    /// <exception cref="LaunchFailedException">The exec failed (errno tells why).</exception>
+    /// <exception cref="LaunchFailedException">See <see cref="Launch"/>.</exception>
     /// <exception cref="CgroupUnavailableException">See <see cref="Launch"/>.</exception>
     /// <exception cref="CgroupException">See <see cref="Launch"/>.</exception>
     public static HelperProcess LaunchPath(string path, LaunchOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Start(ExecTarget.ForPath(path), options ?? LaunchOptions.Default);
+        options ??= LaunchOptions.Default;
+        FdHeadroom.Ensure(path, options.FdReserve);
+        return Start(ExecTarget.ForPath(path), options);
     }
 
     private static HelperProcess Start(ExecTarget target, LaunchOptions options) =>
         Start(target, options, options.UseCgroup ? CgroupSupport.Current : null);
 
-    /// <summary>Starts with an explicit cgroup back end (tests inject a mimicking one).</summary>
-    internal static HelperProcess Start(ExecTarget target, LaunchOptions options, CgroupAvailability? cgroups)
+    /// <summary>Starts with an explicit cgroup back end (tests inject a mimicking one) and,
+    /// optionally, an explicit reactor (tests use a private one to count its registrations).</summary>
+    internal static HelperProcess Start(ExecTarget target, LaunchOptions options, CgroupAvailability? cgroups, Reactor? reactor = null)
     {
-        var reactor = Reactor.Shared;
-        var cgroup = CreateCgroup(target.Name, options, cgroups);
-        SpawnedChild child;
         try
         {
-            child = PosixSpawner.Spawn(target, options, cgroup);
+            reactor ??= Reactor.Shared;
         }
-        catch
+        catch (NativeCallException e)
+        {
+            throw new LaunchFailedException(target.Name, e.Call, e.ErrorNumber, e);
+        }
+        var cgroup = CreateCgroup(target.Name, options, cgroups);
+        try
+        {
+            var child = PosixSpawner.Spawn(target, options, cgroup);
+            return new HelperProcess(target.Name, child, reactor, cgroup);
+        }
+        catch (Exception failure)
         {
             // Any child is reaped by now; Remove kills what it may have started. The spawn's
-            // own failure is the one worth reporting (a removal failure stays on RemovalError).
+            // own failure is the one worth reporting; a removal failure stays on RemovalError
+            // and the cgroup stays listed for a retry (see LiveCgroups).
             try
             {
                 cgroup?.Remove();
@@ -62,9 +100,10 @@ public static class HelperLauncher
             catch (IOException)
             {
             }
+            if (failure is NativeCallException native)
+                throw new LaunchFailedException(target.Name, native.Call, native.ErrorNumber, native);
             throw;
         }
-        return new HelperProcess(target.Name, child, reactor, cgroup);
     }
 
     private static HelperCgroup? CreateCgroup(string name, LaunchOptions options, CgroupAvailability? cgroups)

@@ -118,6 +118,24 @@ public sealed record LaunchOptions
     /// <summary>These options with stdio connected as <paramref name="mode"/> says.</summary>
     public LaunchOptions WithStdio(StdioMode mode) => this with { Stdio = mode };
 
+    /// <summary>The default <see cref="FdReserve"/>: 64 fds.</summary>
+    public const int DefaultFdReserve = 64;
+
+    /// <summary>How many fds must stay free in the host after a launch (default
+    /// <see cref="DefaultFdReserve"/>). The .NET runtime aborts the process when it cannot get an fd
+    /// for a new thread, so a launch that would leave fewer free than this (counting the open fds
+    /// against <c>RLIMIT_NOFILE</c>) fails at once with a transient
+    /// <see cref="LaunchFailedException"/> instead (<see cref="LaunchFailedException.IsTransient"/>):
+    /// back-pressure, not a crash. 0 turns the check off.</summary>
+    public int FdReserve { get; init; } = DefaultFdReserve;
+
+    /// <summary>These options with another <see cref="FdReserve"/> (0 or more).</summary>
+    public LaunchOptions WithFdReserve(int fds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fds);
+        return this with { FdReserve = fds };
+    }
+
     /// <summary>The final environment as NAME=VALUE strings.</summary>
     internal IEnumerable<string> BuildEnvironment()
     {

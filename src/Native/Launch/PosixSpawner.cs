@@ -101,15 +101,26 @@ internal static unsafe class PosixSpawner
 
             var (pid, pidfd) = SpawnWithPidfd(target.Name, execPath, fileActions, attr, argvNative, envpNative);
             var started = Stopwatch.GetTimestamp();
-            if (cgroup is not null) PlaceOrKill(pid, pidfd, cgroup);
-
-            // The child holds its own copies now; the host keeps only its ends.
-            stdinRead?.Dispose();
-            stdoutWrite?.Dispose();
-            stderrWrite?.Dispose();
-            SetNonBlocking(stdinWrite);
-            SetNonBlocking(stdoutRead);
-            SetNonBlocking(stderrRead);
+            try
+            {
+                cgroup?.Place(pid);
+                // The child holds its own copies now; the host keeps only its ends.
+                stdinRead?.Dispose();
+                stdoutWrite?.Dispose();
+                stderrWrite?.Dispose();
+                SetNonBlocking(stdinWrite);
+                SetNonBlocking(stdoutRead);
+                SetNonBlocking(stderrRead);
+            }
+            catch
+            {
+                // A helper that cannot be placed must not run outside its limit, and one whose
+                // pipes cannot be set up has no owner: kill its group and reap it here (it was
+                // spawned microseconds ago and nothing else waits for it).
+                KillAndReap(pid, pidfd);
+                pidfd.Dispose();
+                throw;
+            }
             return new SpawnedChild(pid, pidfd, stdinWrite, stdoutRead, stderrRead, started);
         }
         catch
@@ -142,7 +153,18 @@ internal static unsafe class PosixSpawner
             var rc = OptionalLibc.PidfdSpawn(&fd, path, fileActions, attr, argv, envp);
             if (rc != 0) throw new LaunchFailedException(name, "pidfd_spawn", rc);
             var handle = new PidfdHandle(fd);
-            return (OptionalLibc.PidfdGetPid(fd), handle);
+            // glibc reads /proc/self/fdinfo/N for this, which needs a free fd: it can fail at the
+            // fd limit, and a child we cannot name by pid cannot be signalled as a group.
+            var spawnedPid = OptionalLibc.PidfdGetPid(fd);
+            if (spawnedPid <= 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                Libc.pidfd_send_signal(fd, Exit.SignalNames.SIGKILL);
+                WaitForExit(handle);
+                handle.Dispose();
+                throw new LaunchFailedException(name, "pidfd_getpid", errno);
+            }
+            return (spawnedPid, handle);
         }
 
         int pid;
@@ -155,28 +177,28 @@ internal static unsafe class PosixSpawner
         if (pidfd == -1)
         {
             var errno = Marshal.GetLastPInvokeError();
-            kill(pid, Exit.SignalNames.SIGKILL);
+            // Unreaped, the child is still ours alone: kill its group and reap it by pid, or it
+            // stays a zombie for the host's lifetime (no pidfd will ever report it).
+            killpg(pid, Exit.SignalNames.SIGKILL);
+            int status;
+            while (Libc.waitpid(pid, &status, 0) == -1 && Marshal.GetLastPInvokeError() == Errno.EINTR) { }
             throw new LaunchFailedException(name, "pidfd_open", errno);
         }
         return (pid, new PidfdHandle(pidfd));
     }
 
-    // A helper that cannot be placed must not run outside its limit: kill its group and reap it
-    // here (it was spawned microseconds ago and nothing else waits for it).
-    private static void PlaceOrKill(int pid, PidfdHandle pidfd, HelperCgroup cgroup)
+    /// <summary>SIGKILL to the group of a child nothing else reaps yet, then a blocking reap: the
+    /// zombie leader pins the group's number until the reap, so the kill reaches only its group.</summary>
+    internal static void KillAndReap(int pid, PidfdHandle pidfd)
+    {
+        killpg(pid, Exit.SignalNames.SIGKILL);
+        WaitForExit(pidfd);
+    }
+
+    private static void WaitForExit(PidfdHandle pidfd)
     {
         var info = stackalloc byte[Libc.SiginfoBytes];
-        try
-        {
-            cgroup.Place(pid);
-        }
-        catch
-        {
-            killpg(pid, Exit.SignalNames.SIGKILL);
-            while (Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED) == -1 && Marshal.GetLastPInvokeError() == Errno.EINTR) { }
-            pidfd.Dispose();
-            throw;
-        }
+        while (Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED) == -1 && Marshal.GetLastPInvokeError() == Errno.EINTR) { }
     }
 
     private static void CloseInheritedFds(void* fileActions)

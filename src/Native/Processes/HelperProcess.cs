@@ -17,11 +17,19 @@ namespace UmhActors.Native.Processes;
 /// Disposing kills the helper's whole process group (SIGKILL) if it is still running, and closes
 /// the pipes: a helper never outlives the object that owns it. The helper leads its own process
 /// group, so group signals reach the processes it started too.
+/// <para>When the helper exits, whatever is left of its group gets SIGKILL while the exited
+/// leader is still an unreaped zombie (its pid, the group's number, cannot be reused yet); then
+/// it is reaped. From then on every group signal is a no-op returning false: the number may
+/// belong to another process group by then, and signalling it could kill a stranger.</para>
 /// </remarks>
 public sealed class HelperProcess : IDisposable, IAsyncDisposable
 {
     private readonly PidfdHandle _pidfd;
     private readonly TaskCompletionSource<ExitStatus> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Group signals and the reap take this lock: a signal either reaches the group while the
+    // zombie leader still pins its number, or sees _groupReleased and sends nothing.
+    private readonly object _groupGate = new();
+    private bool _groupReleased;
     private int _lastHostSignal;
     private int _disposed;
 
@@ -32,13 +40,20 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
         Pid = child.Pid;
         _pidfd = child.Pidfd;
         StartedAt = DateTimeOffset.UtcNow;
-        if (child.StdinWrite is { } stdin) Stdin = new PipeWriteEnd(stdin, reactor);
-        if (child.StdoutRead is { } stdout) Stdout = new PipeReadEnd(stdout, reactor);
-        if (child.StderrRead is { } stderr) Stderr = new PipeReadEnd(stderr, reactor);
-        LiveHelpers.Add(Pid);
-        ChildReaper.Watch(reactor, _pidfd, Pid, child.StartTimestamp, OnReaped);
+        try
+        {
+            if (child.StdinWrite is { } stdin) Stdin = Watched(new PipeWriteEnd(stdin, reactor));
+            if (child.StdoutRead is { } stdout) Stdout = Watched(new PipeReadEnd(stdout, reactor));
+            if (child.StderrRead is { } stderr) Stderr = Watched(new PipeReadEnd(stderr, reactor));
+            LiveHelpers.Add(this);
+            ChildReaper.Watch(reactor, _pidfd, Pid, child.StartTimestamp, _groupGate, OnLeaderExited, OnReaped);
+        }
+        catch
+        {
+            Abandon(child);
+            throw;
+        }
     }
-
     /// <summary>The blob's name (or path) the helper was started from.</summary>
     public string Name { get; }
 
@@ -85,6 +100,7 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     {
         if (HasExited) return false;
         Volatile.Write(ref _lastHostSignal, signal);
+        int errno;
         var added = false;
         try
         {
@@ -94,6 +110,8 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
                 ThawIfKilled(signal);
                 return true;
             }
+            // Read before DangerousRelease: a release that closes the pidfd overwrites errno.
+            errno = Marshal.GetLastPInvokeError();
         }
         catch (ObjectDisposedException)
         {
@@ -103,25 +121,30 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
         {
             if (added) _pidfd.DangerousRelease();
         }
-        var errno = Marshal.GetLastPInvokeError();
         if (errno == Errno.ESRCH) return false;
         throw new NativeCallException("pidfd_send_signal", errno);
     }
 
     /// <summary>Sends <paramref name="signal"/> to the helper's whole process group (the helper
-    /// and what it started). Returns false when no process is left in the group.</summary>
+    /// and what it started). Returns false, sending nothing, once the helper has been reaped (its
+    /// group was killed then, and its number may since belong to someone else), or when no process
+    /// is left in the group.</summary>
     /// <exception cref="NativeCallException">killpg failed for another reason.</exception>
     public bool SignalGroup(int signal)
     {
-        Volatile.Write(ref _lastHostSignal, signal);
-        if (killpg(ProcessGroupId, signal) == 0)
+        lock (_groupGate)
         {
-            ThawIfKilled(signal);
-            return true;
+            if (_groupReleased) return false;
+            Volatile.Write(ref _lastHostSignal, signal);
+            if (killpg(ProcessGroupId, signal) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.ESRCH) return false;
+                throw new NativeCallException("killpg", errno);
+            }
         }
-        var errno = Marshal.GetLastPInvokeError();
-        if (errno == Errno.ESRCH) return false;
-        throw new NativeCallException("killpg", errno);
+        ThawIfKilled(signal);
+        return true;
     }
 
     /// <summary>SIGKILL to the helper's process group. Does not wait; await <see cref="Exited"/>.</summary>
@@ -139,21 +162,23 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
             SignalGroup(SignalNames.SIGTERM);
             await Task.WhenAny(Exited, Task.Delay(grace, cancellationToken)).ConfigureAwait(false);
         }
+        // After the exit this is a no-op: the reaper killed the rest of the group already.
         SignalGroup(SignalNames.SIGKILL);
-        var exit = await Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
-        LiveHelpers.Remove(ProcessGroupId);
-        return exit;
+        return await Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Kills the process group if the helper still runs and closes the pipes.</summary>
+    /// <summary>Kills the process group if the helper still runs and closes the pipes. Every step
+    /// is tried even when an earlier one fails; the first failure is thrown after all have run.</summary>
+    /// <exception cref="NativeCallException">The kill failed (the pipes are closed regardless).</exception>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        SignalGroup(SignalNames.SIGKILL);
-        LiveHelpers.Remove(ProcessGroupId);
-        Stdin?.Dispose();
-        Stdout?.Dispose();
-        Stderr?.Dispose();
+        Exception? first = null;
+        Step(() => SignalGroup(SignalNames.SIGKILL), ref first);
+        if (Stdin is { } stdin) Step(stdin.Dispose, ref first);
+        if (Stdout is { } stdout) Step(stdout.Dispose, ref first);
+        if (Stderr is { } stderr) Step(stderr.Dispose, ref first);
+        if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
     }
 
     /// <summary>Kills the process group if still running, closes the pipes and waits until the
@@ -172,6 +197,64 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     private void ThawIfKilled(int signal)
     {
         if (signal == SignalNames.SIGKILL) Cgroup?.ThawForKill();
+    }
+
+    private static void Step(Action step, ref Exception? first)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            first ??= e;
+        }
+    }
+
+    private T Watched<T>(T end) where T : PipeEnd
+    {
+        end.CallbackFailed = OnCallbackFailed;
+        return end;
+    }
+
+    // A reactor callback of one of our pipes threw: that pipe is deaf now, so the helper cannot
+    // be served; kill it so its supervisor sees it end instead of waiting forever.
+    private void OnCallbackFailed(Exception failure)
+    {
+        try
+        {
+            SignalGroup(SignalNames.SIGKILL);
+        }
+        catch (IOException)
+        {
+            // The pidfd route still works when killpg does not.
+            Signal(SignalNames.SIGKILL);
+        }
+    }
+
+    // Runs under _groupGate on the reaper's side, before the reap: the zombie leader still pins
+    // the group's number, so this kill reaches only what the helper started.
+    private void OnLeaderExited(bool groupStillPinned)
+    {
+        if (groupStillPinned) killpg(ProcessGroupId, SignalNames.SIGKILL);
+        _groupReleased = true;
+        LiveHelpers.Remove(this);
+    }
+
+    // The constructor failed after the spawn: nobody will own this child, so kill and reap it
+    // here and close everything registered so far.
+    private void Abandon(SpawnedChild child)
+    {
+        if (!HasExited) PosixSpawner.KillAndReap(Pid, _pidfd);
+        lock (_groupGate) _groupReleased = true;
+        LiveHelpers.Remove(this);
+        Stdin?.Dispose();
+        Stdout?.Dispose();
+        Stderr?.Dispose();
+        if (Stdin is null) child.StdinWrite?.Dispose();
+        if (Stdout is null) child.StdoutRead?.Dispose();
+        if (Stderr is null) child.StderrRead?.Dispose();
+        _pidfd.Dispose();
     }
 
     private void OnReaped(ExitStatus exit)
