@@ -92,6 +92,17 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
         }
     }
 
+    /// <summary>One rmdir per directory, in order, no retries; true when all are gone.</summary>
+    public bool TryRemoveAtOnce()
+    {
+        foreach (var directory in Directories)
+        {
+            mimic?.RemovingDirectory(directory);
+            if (CgroupFs.TryRemoveDirectory(directory) != 0) return false;
+        }
+        return true;
+    }
+
     // Between rmdir tries: reading cgroup.procs needs an fd; without one, the next try (or the
     // next Remove) still has a chance once the kernel finishes detaching exited tasks.
     private void KillAllIfPossible()

@@ -181,11 +181,36 @@ public sealed class HelperCgroup
                 RemovalError = e;
                 throw;
             }
-            _removed = true;
-            RemovalError = null;
-            _thawHandle?.Dispose();
-            _thawHandle = null;
-            LiveCgroups.Remove(this);
+            MarkRemoved();
+        }
+    }
+
+    private void MarkRemoved()
+    {
+        _removed = true;
+        RemovalError = null;
+        _thawHandle?.Dispose();
+        _thawHandle = null;
+        LiveCgroups.Remove(this);
+    }
+
+    /// <summary>Reads the final OOM count and tries one rmdir per directory, without killing or
+    /// waiting; true when the cgroup is removed (or was). False leaves it for <see cref="Remove"/>.</summary>
+    internal bool TryRemoveAtOnce()
+    {
+        lock (_gate)
+        {
+            if (_removed) return true;
+            try
+            {
+                _finalOomKillCount ??= _driver.ReadOomKillCount();
+            }
+            catch (IOException)
+            {
+            }
+            if (!_driver.TryRemoveAtOnce()) return false;
+            MarkRemoved();
+            return true;
         }
     }
 

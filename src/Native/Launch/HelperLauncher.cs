@@ -12,17 +12,55 @@ namespace UmhActors.Native.Launch;
 /// </summary>
 public static class HelperLauncher
 {
-    // Everything a launch needs loaded while fds are still free: an assembly first loaded at the
-    // fd limit fails to load, and the runtime remembers that failure for good.
-    static HelperLauncher()
+    private static readonly object s_prepareGate = new();
+    private static volatile bool s_prepared;
+
+    // Everything a launch needs, loaded while fds are still free: an assembly first loaded at the
+    // fd limit fails to load, and the runtime remembers that failure for good. JIT-compiling the
+    // launch path's methods loads every assembly they name; the shared reactor (its thread, its
+    // fds) is made now too. Not a static constructor: one that failed would fail for good.
+    static HelperLauncher() => Prepare();
+
+    /// <summary>Loads what launches need (see the static constructor); tried again at each launch
+    /// until it has succeeded once.</summary>
+    internal static void Prepare()
     {
-        FdHeadroom.Prepare();
-        _ = Tmds.Linux.LibC.getpid();
-        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Interop.OptionalLibc).TypeHandle);
-        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Exit.LiveHelpers).TypeHandle);
-        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(LiveCgroups).TypeHandle);
-        _ = Interop.Errno.Name(Interop.Errno.EMFILE);
+        if (s_prepared) return;
+        lock (s_prepareGate)
+        {
+            if (s_prepared) return;
+            try
+            {
+                FdHeadroom.Prepare();
+                foreach (var type in LaunchPathTypes.SelectMany(t => t.GetNestedTypes(System.Reflection.BindingFlags.NonPublic).Prepend(t)))
+                {
+                    System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(type.TypeHandle);
+                    const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance |
+                        System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+                    foreach (var method in type.GetMethods(all).Cast<System.Reflection.MethodBase>().Concat(type.GetConstructors(all)))
+                    {
+                        if (method.IsAbstract || method.ContainsGenericParameters) continue;
+                        System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                    }
+                }
+                _ = Reactor.Shared;
+                s_prepared = true;
+            }
+            catch (IOException)
+            {
+                // Out of fds already (an assembly that cannot be opened, or the reactor's fds):
+                // the launch that follows reports what fails, and the next one tries again.
+            }
+        }
     }
+
+    private static Type[] LaunchPathTypes =>
+    [
+        typeof(HelperLauncher), typeof(PosixSpawner), typeof(FdHeadroom), typeof(LaunchOptions), typeof(LaunchFailedException),
+        typeof(HelperProcess), typeof(Reactor), typeof(PipeEnd), typeof(PipeReadEnd), typeof(PipeWriteEnd), typeof(ReadinessSignal),
+        typeof(Exit.ChildReaper), typeof(Exit.LiveHelpers), typeof(Exit.ExitStatus), typeof(Interop.OptionalLibc), typeof(Interop.Errno),
+        typeof(Interop.NativeStrings), typeof(NativeCallException), typeof(LiveCgroups), typeof(HelperCgroup), typeof(CgroupDriver),
+    ];
 
     /// <summary>
     /// Starts <paramref name="blob"/> as a child process and returns once the exec has succeeded.
@@ -42,6 +80,7 @@ public static class HelperLauncher
     {
         ArgumentNullException.ThrowIfNull(blob);
         options ??= LaunchOptions.Default;
+        Prepare();
         FdHeadroom.Ensure(blob.Name, options.FdReserve);
         MemfdHandle memfd;
         try
@@ -63,6 +102,7 @@ public static class HelperLauncher
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= LaunchOptions.Default;
+        Prepare();
         FdHeadroom.Ensure(path, options.FdReserve);
         return Start(ExecTarget.ForPath(path), options);
     }

@@ -265,8 +265,15 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
             _exited.TrySetResult(exit);
             return;
         }
-        // Removal may kill leftovers and retry rmdir while the kernel detaches them: not on
-        // the reactor thread.
+        // Usually the cgroup is empty now and one rmdir per directory removes it: done here, the
+        // exit needs no thread-pool thread (which the runtime may be unable to start when the
+        // host is out of fds). Otherwise removal may kill leftovers and retry rmdir while the
+        // kernel detaches them: not on the reactor thread.
+        if (cgroup.TryRemoveAtOnce())
+        {
+            _exited.TrySetResult(exit with { OomKillCount = cgroup.FinalOomKillCount });
+            return;
+        }
         ThreadPool.UnsafeQueueUserWorkItem(_ =>
         {
             try

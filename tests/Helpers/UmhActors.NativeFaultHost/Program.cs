@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using UmhActors.Native.Cgroups;
+using UmhActors.Native.Io;
+using UmhActors.Native.Launch;
+using UmhActors.Native.Processes;
+using UmhActors.NativeFaultHost;
+
+// Usage: UmhActors.NativeFaultHost MODE [ARGS]. Prints "key=value" lines the tests read, and
+// "done" last; exits 0 unless something unexpected escaped. Meant to run under prlimit --nofile.
+var mode = args.Length > 0 ? args[0] : "";
+// Load the launch path while fds are free, as the library does at its first use; the reactor
+// test must make the shared reactor itself, so it only loads what any .NET host has loaded.
+if (mode == "reactor-retry") Preload(typeof(Reactor), typeof(CgroupSupport));
+else RuntimeHelpers.RunClassConstructor(typeof(HelperLauncher).TypeHandle);
+Console.WriteLine($"mode={mode}");
+var quick = LaunchOptions.Default.WithFdReserve(0);
+switch (mode)
+{
+    case "reactor-retry":
+    {
+        // Item: a failed first creation of the shared reactor (or of cgroup detection) must not
+        // stay cached: once fds are free again, launches work.
+        string firstError, cgroupFirst;
+        using (new FdFiller(leaveFree: 0))
+        {
+            firstError = Try(() => _ = Reactor.Shared);
+            cgroupFirst = Try(() => _ = CgroupSupport.Current);
+        }
+        Report("first", firstError);
+        Report("cgroup-first", cgroupFirst);
+        Report("reactor-second", Try(() => _ = Reactor.Shared));
+        Report("second", Try(() =>
+        {
+            using var process = HelperLauncher.LaunchPath("/bin/true", quick.WithStdio(StdioMode.Null));
+            process.Exited.Wait(TimeSpan.FromSeconds(10));
+        }));
+        Report("cgroup-second", Try(() => _ = CgroupSupport.Current));
+        break;
+    }
+    case "pidfd-emfile":
+    {
+        // Item: pidfd_open failing after a successful spawn must not leave a zombie. Pipes take
+        // the six free fds; the spawn needs none in the host; pidfd_open finds none.
+        var rounds = int.Parse(args[1]);
+        Warm();
+        var calls = new List<string>();
+        for (var i = 0; i < rounds; i++)
+        {
+            using (new FdFiller(leaveFree: 6))
+                calls.Add(Try(() => HelperLauncher.LaunchPath("/bin/true", quick).Dispose()));
+        }
+        Report("calls", string.Join(",", calls.Distinct()));
+        Report("zombies", Census.ZombieChildren().ToString());
+        break;
+    }
+    case "freezer-dispose-emfile":
+    {
+        // Item: killing a v1-frozen helper must not need an fd, and Dispose must finish its steps.
+        Warm();
+        var process = HelperLauncher.LaunchPath("/bin/sleep", quick.WithArguments("60").WithCgroup());
+        process.Cgroup!.Freeze();
+        var registrations = Reactor.Shared.RegisteredCount;
+        string dispose;
+        using (new FdFiller(leaveFree: 0)) dispose = Try(process.Dispose);
+        Report("dispose", dispose);
+        Report("exited", process.Exited.Wait(TimeSpan.FromSeconds(10)).ToString());
+        Report("registrations-dropped", (registrations - Reactor.Shared.RegisteredCount).ToString());
+        break;
+    }
+    case "cgroup-remove-emfile":
+    {
+        // Item: a helper reaped while the host is out of fds must not leave its cgroup behind.
+        Warm();
+        var process = HelperLauncher.LaunchPath("/bin/sleep", quick.WithArguments("60").WithCgroup().WithStdio(StdioMode.Null));
+        var cgroup = process.Cgroup!;
+        string removal;
+        using (new FdFiller(leaveFree: 0))
+        {
+            process.Signal(9);
+            // The reaper runs on the reactor thread; the removal it queues may find no thread-pool
+            // thread while no fd is free, so remove here, as that work item would: stat needs no fd.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Directory.Exists($"/proc/{process.Pid}") && DateTime.UtcNow < deadline) Thread.Sleep(5);
+            removal = Try(cgroup.Remove);
+        }
+        Report("removal", removal);
+        Report("removed", cgroup.IsRemoved.ToString());
+        Report("left", string.Join(",", cgroup.Paths.Where(Directory.Exists)));
+        Report("exited", process.Exited.Wait(TimeSpan.FromSeconds(10)).ToString());
+        process.Dispose();
+        break;
+    }
+    case "churn":
+    {
+        // Item: launch churn at the fd limit must meet back-pressure, never a runtime abort.
+        var rounds = int.Parse(args[1]);
+        var refused = 0;
+        var other = new HashSet<string>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var helpers = new List<HelperProcess>();
+            // Thread-pool work that blocks makes the runtime inject threads (each needing fds)
+            // while the host sits at its fd ceiling.
+            var burst = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Thread.Sleep(30))).ToArray();
+            while (helpers.Count < 1000)
+            {
+                try
+                {
+                    helpers.Add(HelperLauncher.LaunchPath("/bin/cat"));
+                }
+                catch (LaunchFailedException e) when (e.IsTransient)
+                {
+                    refused++;
+                    break;
+                }
+                catch (Exception e)
+                {
+                    other.Add(e.GetType().Name + ": " + e.Message);
+                    break;
+                }
+            }
+            Task.WaitAll(burst);
+            foreach (var helper in helpers) helper.Dispose();
+            Task.WaitAll(helpers.Select(h => h.Exited).ToArray(), TimeSpan.FromSeconds(30));
+            Console.WriteLine($"round={round} launched={helpers.Count}");
+        }
+        Report("refused", refused.ToString());
+        Report("other", string.Join(" | ", other));
+        break;
+    }
+    default:
+        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N");
+        return 2;
+}
+Console.WriteLine("done");
+return 0;
+
+// JIT-compiles every method of the types: loads the assemblies they use, makes nothing.
+static void Preload(params Type[] types)
+{
+    new Thread(() => { }).Start();
+    foreach (var type in types)
+    foreach (var method in type.GetMethods(System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance |
+                 System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+        if (!method.IsAbstract && !method.ContainsGenericParameters) RuntimeHelpers.PrepareMethod(method.MethodHandle);
+    foreach (var ctor in typeof(Reactor).GetConstructors()) RuntimeHelpers.PrepareMethod(ctor.MethodHandle);
+}
+
+static void Warm()
+{
+    using var process = HelperLauncher.LaunchPath("/bin/true", LaunchOptions.Default.WithFdReserve(0));
+    process.Exited.Wait(TimeSpan.FromSeconds(10));
+}
+
+// "ok", or the failure as "Type:Call" for launch failures, "Type:message" otherwise.
+static string Try(Action action)
+{
+    try
+    {
+        action();
+        return "ok";
+    }
+    catch (LaunchFailedException e)
+    {
+        return $"{nameof(LaunchFailedException)}:{e.Call}:{e.ErrorName}";
+    }
+    catch (Exception e)
+    {
+        return $"{e.GetType().Name}:{e.Message.ReplaceLineEndings(" ")}";
+    }
+}
+
+static void Report(string key, string value) => Console.WriteLine($"{key}={value}");
