@@ -51,14 +51,20 @@ public abstract class PipeEnd : IDisposable, IReadinessHandler
     {
         ReadyCallback = null;
         var failure = new ReadinessCallbackException(GetType().Name, error);
+        Volatile.Write(ref _callbackFailure, failure);
         Ready.Fault(failure);
         CallbackFailed?.Invoke(failure);
     }
 
+    private ReadinessCallbackException? _callbackFailure;
+
     /// <summary>Runs <paramref name="call"/> on the fd (kept open meanwhile), retrying on
-    /// <c>EINTR</c>; returns -1 for <c>EAGAIN</c> and throws naming <paramref name="name"/> otherwise.</summary>
+    /// <c>EINTR</c>; returns -1 for <c>EAGAIN</c> and throws naming <paramref name="name"/> otherwise
+    /// (<see cref="ReadinessCallbackException"/> once a reactor callback of this pipe threw).</summary>
     private protected long Transfer<TState>(string name, TState state, Func<int, TState, long> call)
     {
+        // The pipe gets no readiness events any more: reading or writing on would wait forever.
+        if (Volatile.Read(ref _callbackFailure) is { } failure) throw new ReadinessCallbackException(GetType().Name, failure.InnerException!);
         var added = false;
         try
         {

@@ -95,6 +95,7 @@ switch (mode)
         // Item: launch churn at the fd limit must meet back-pressure, never a runtime abort.
         var rounds = int.Parse(args[1]);
         var refused = 0;
+        var refusedBy = new HashSet<string>();
         var other = new HashSet<string>();
         for (var round = 0; round < rounds; round++)
         {
@@ -111,6 +112,7 @@ switch (mode)
                 catch (LaunchFailedException e) when (e.IsTransient)
                 {
                     refused++;
+                    refusedBy.Add(e.Call);
                     break;
                 }
                 catch (Exception e)
@@ -125,6 +127,7 @@ switch (mode)
             Console.WriteLine($"round={round} launched={helpers.Count}");
         }
         Report("refused", refused.ToString());
+        Report("refused-by", string.Join(",", refusedBy));
         Report("other", string.Join(" | ", other));
         break;
     }

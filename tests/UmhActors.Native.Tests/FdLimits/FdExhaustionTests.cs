@@ -60,6 +60,8 @@ public sealed class FdExhaustionTests
         var host = await FaultHost.RunAsync(256, TimeSpan.FromSeconds(120), "churn", "50");
         Assert.True(host.ExitCode == 0, $"host exited {host.ExitCode}: {host.Errors}");
         Assert.Equal("50", host["refused"]);
+        // Refused by the reserve check, before any fd was taken: not by a system call at the limit.
+        Assert.Equal(Launch.LaunchFailedException.FdReserveCall, host["refused-by"]);
         Assert.Equal("", host["other"]);
     }
 }
