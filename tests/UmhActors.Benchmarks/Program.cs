@@ -2,6 +2,7 @@ using UmhActors.Benchmarks.Infrastructure;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE]
+//        [--minutes N] [--launches N] (soak)
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -9,11 +10,12 @@ IBenchmarkSuite[] suites =
     new ScaleSuite(),
     new RestartSuite(),
     new CodecSuite(),
+    new SoakSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--minutes N] [--launches N]");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
     return args.Length == 0 ? 2 : 0;
 }
@@ -29,7 +31,16 @@ var quick = args.Contains("--quick");
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 
-var results = await suite.RunAsync(new BenchmarkOptions(quick));
+var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : (double?)null;
+var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+
+var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches));
 ResultPrinter.Print(suite.Name, results);
 if (jsonPath is not null) ResultPrinter.WriteJson(jsonPath, suite.Name, results);
 return 0;
+
+string? Value(string flag)
+{
+    var index = Array.IndexOf(args, flag);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

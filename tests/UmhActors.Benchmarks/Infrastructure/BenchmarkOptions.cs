@@ -2,7 +2,9 @@ namespace UmhActors.Benchmarks.Infrastructure;
 
 /// <summary>Command-line options shared by every suite.</summary>
 /// <param name="Quick">Fewer iterations: a smoke run (CI), not figures to publish.</param>
-internal sealed record BenchmarkOptions(bool Quick)
+/// <param name="Minutes">For long-running suites (<c>soak</c>): how long to run at most (<c>--minutes N</c>).</param>
+/// <param name="Launches">For <c>soak</c>: how many launches at most (<c>--launches N</c>).</param>
+internal sealed record BenchmarkOptions(bool Quick, double? Minutes = null, int? Launches = null)
 {
     /// <summary>Picks the iteration count for the mode.</summary>
     public int Iterations(int full, int quick) => Quick ? quick : full;
