@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using UmhActors.Native.Interop;
 using static Tmds.Linux.LibC;
@@ -80,13 +81,41 @@ internal static unsafe class FdHeadroom
 
     /// <summary>Throws a transient <see cref="LaunchFailedException"/> when launching would leave
     /// fewer than <paramref name="reserve"/> fds free.</summary>
+    /// <remarks>Counting costs tens of microseconds (the kernel formats one entry per open fd),
+    /// a tenth of a launch; so while a recent count, plus the most every launch since could have
+    /// taken, plus some slack for the runtime, is still far from the limit, no count is made.</remarks>
     public static void Ensure(string helperName, int reserve)
     {
         if (reserve <= 0) return;
-        var open = OpenCount();
-        if (open < 0) return; // cannot count: let the launch itself report what fails
         var limit = Limit();
-        if (limit - open - PeakPerLaunch >= reserve) return;
-        throw LaunchFailedException.FdReserve(helperName, open, limit, reserve);
+        lock (s_gate)
+        {
+            if (s_lastCount >= 0 && Stopwatch.GetElapsedTime(s_countedAt) < RecountAfter)
+            {
+                var upperBound = s_lastCount + (s_launchesSinceCount + 1) * PeakPerLaunch + RuntimeSlack;
+                if (limit - upperBound >= reserve)
+                {
+                    s_launchesSinceCount++;
+                    return;
+                }
+            }
+            var open = OpenCount();
+            if (open < 0) return; // cannot count: let the launch itself report what fails
+            s_lastCount = open;
+            s_countedAt = Stopwatch.GetTimestamp();
+            s_launchesSinceCount = 1;
+            if (limit - open - PeakPerLaunch >= reserve) return;
+            s_lastCount = -1;
+            throw LaunchFailedException.FdReserve(helperName, open, limit, reserve);
+        }
     }
+
+    private static readonly TimeSpan RecountAfter = TimeSpan.FromMilliseconds(100);
+
+    // fds the runtime may open between two counts (threads, lazily opened assemblies).
+    private const int RuntimeSlack = 16;
+
+    private static int s_lastCount = -1;
+    private static long s_countedAt;
+    private static int s_launchesSinceCount;
 }
