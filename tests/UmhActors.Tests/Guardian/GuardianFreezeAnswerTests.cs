@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using UmhActors.Guardian;
+using UmhActors.Helpers;
 using UmhActors.Tests.Support;
 using Xunit.Abstractions;
 
@@ -20,9 +21,19 @@ public sealed class GuardianFreezeAnswerTests(ITestOutputHelper output) : Helper
         await StartHelperAsync();
         await StartHelperAsync();
         await Guardian.FreezeAsync(Patience, freezeRunning: true);
+        // A helper actor registering while its peers are frozen is told to freeze too, and answers.
+        var late = Sys.ActorOf(HelperActor.Props(TestHelperBlob.Instance));
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await Guardian.GetStatusAsync()).Waiting < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the late helper never asked for a launch permit");
+            await Task.Delay(10);
+        }
 
         await EventFilter.Info(start: "thawed 2 running helper(s)").ExpectOneAsync(Patience, () => Guardian.EnableAsync());
-        // Published synchronously before the log line above: anything unhandled is already queued.
+        await WaitReadyAsync(late);
+        // Both answers reach the guardian before the thaw is logged, and an unhandled message is
+        // published while it is handled: anything left unhandled is already queued here.
         Assert.False(unhandled.HasMessages, "the guardian left a freeze or thaw answer unhandled");
     }
 
