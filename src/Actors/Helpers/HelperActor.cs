@@ -255,7 +255,10 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         var log = _log;
         if (current.Process.Cgroup is { CanFreeze: true } cgroup)
         {
-            Task.Run(() => FreezeByCgroup(cgroup, frozen, name, pid, log)).PipeTo(replyTo);
+            var change = current.FreezeQueue.ContinueWith(_ => FreezeByCgroup(cgroup, frozen, name, pid, log), CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default);
+            current.FreezeQueue = change;
+            change.PipeTo(replyTo);
             return;
         }
         replyTo.Tell(FreezeBySignal(current, frozen, name, pid, log));

@@ -60,6 +60,10 @@ internal sealed class HelperIncarnation
     /// <see cref="TimeProvider.GetTimestamp"/> reading, so a wall-clock step cannot fake a hang).</summary>
     public (ulong Token, long SentAt)? OutstandingPing { get; set; }
 
+    /// <summary>The last cgroup freeze or thaw started for this helper; the next one runs after it,
+    /// so a thaw can never be overtaken by the freeze it undoes.</summary>
+    public Task FreezeQueue { get; set; } = Task.CompletedTask;
+
     public int InFlight => (int)(Dispatched - TimedOut - Volatile.Read(ref Receiver.Answered));
 
     /// <summary>Launches <paramref name="blob"/>; reading starts at once and every event about
