@@ -36,22 +36,21 @@ internal static class FailureClassifier
                 : new HelperFailedException(name, pid, exit, uptime, $"exited with code {code} after {Ms(uptime)}", cause);
         }
 
-        var signal = exit.Signal!.Value;
-        // The host's own kill explains the death only if the signal that ended it is the one sent.
-        var killedByHost = hostKill != HostKillReason.None && hostSignal == signal;
-        if (killedByHost)
+        if (exit.Signal is not { } signal)
         {
-            return hostKill switch
-            {
-                HostKillReason.Hang => new HelperHungException(name, pid, exit, uptime,
-                    $"did not answer the watchdog and was killed by the host ({exit.SignalName}) after {Ms(uptime)}", cause),
-                HostKillReason.ProtocolViolation => new HelperProtocolViolationException(name, pid, exit, uptime,
-                    $"broke the protocol ({cause?.Message ?? "unknown"}) and was killed by the host", cause),
-                HostKillReason.HandshakeTimeout => new HelperLaunchFailedException(name, pid, exit, uptime,
-                    $"sent no $/hello in time and was killed by the host", cause),
-                _ => new HelperKilledException(name, pid, exit, uptime, $"was stopped by the host ({exit.SignalName})", cause),
-            };
+            // The reaper reports neither code nor signal when the status was lost (waitid: ECHILD,
+            // someone else reaped the child). The process is gone; what ended it is unknown.
+            return hostKill != HostKillReason.None
+                ? ByHost(name, pid, exit, uptime, hostKill, "an unknown signal (exit status lost: ECHILD)", cause)
+                : new HelperFailedException(name, pid, exit, uptime,
+                    $"ended after {Ms(uptime)}, but its exit status was lost (waitid: ECHILD, reaped elsewhere)", cause);
         }
+
+        // The host's own kill explains the death only if the signal that ended it is the one sent;
+        // a stop sends SIGTERM then SIGKILL to the group, and either may be the one that ended it.
+        var killedByHost = hostKill != HostKillReason.None &&
+            (hostSignal == signal || hostKill == HostKillReason.Stop && signal is SignalNames.SIGTERM or SignalNames.SIGKILL);
+        if (killedByHost) return ByHost(name, pid, exit, uptime, hostKill, exit.SignalName ?? signal.ToString(), cause);
 
         if (CoreDumpSignals.Contains(signal))
         {
@@ -69,6 +68,20 @@ internal static class FailureClassifier
         return new HelperKilledException(name, pid, exit, uptime,
             $"was killed by {exit.SignalName} ({signal}), which the host did not send{oomNote}, after {Ms(uptime)}", cause);
     }
+
+    // The host's own kills are never Killed (docs/supervision.md): each reason has its kind, and a
+    // stop the owner asked for is a clean end.
+    private static HelperFailureException ByHost(string name, int pid, ExitStatus exit, TimeSpan uptime, HostKillReason reason, string signal, Exception? cause) =>
+        reason switch
+        {
+            HostKillReason.Hang => new HelperHungException(name, pid, exit, uptime,
+                $"did not answer the watchdog and was killed by the host ({signal}) after {Ms(uptime)}", cause),
+            HostKillReason.ProtocolViolation => new HelperProtocolViolationException(name, pid, exit, uptime,
+                $"broke the protocol ({cause?.Message ?? "unknown"}) and was killed by the host", cause),
+            HostKillReason.HandshakeTimeout => new HelperLaunchFailedException(name, pid, exit, uptime,
+                $"sent no $/hello in time and was killed by the host", cause),
+            _ => new HelperExitedException(name, pid, exit, uptime, $"was stopped by the host ({signal}) after {Ms(uptime)}", cause),
+        };
 
     private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F0} ms";
 }

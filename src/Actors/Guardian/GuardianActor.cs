@@ -10,30 +10,48 @@ namespace UmhActors.Guardian;
 /// <c>__usermodehelper_disable()</c> do: change the state, then wait for launches in progress to
 /// drain, and if they do not in time, re-enable and report busy.
 /// </summary>
+/// <remarks>Every wait is measured on the clock's monotonic timestamps: a wall-clock step neither
+/// expires a waiting launch nor stretches a transition.</remarks>
 internal sealed class GuardianActor : ReceiveActor, IWithTimers
 {
-    private sealed record Waiter(IActorRef Launcher, DateTime Deadline, DateTime AskedAt);
+    private sealed record Waiter(IActorRef Launcher, long AskedAt, TimeSpan MaxWait);
 
-    private sealed record PendingTransition(IActorRef Caller, GuardianState Target, DateTime Deadline, bool FreezeRunning);
+    private sealed record PendingTransition(IActorRef Caller, GuardianState Target, long StartedAt, TimeSpan Timeout, bool FreezeRunning);
 
-    private sealed record RunningHelpersFreezeDone(IActorRef Caller, int Count);
+    private sealed record RunningHelpersFreezeDone(IActorRef Caller, long Epoch, IReadOnlyList<HelperFreezeDone> Results);
+
+    private sealed record RunningHelpersThawDone(IReadOnlyList<HelperFreezeDone> Results);
+
+    /// <summary>A freeze of running helpers whose answers are still coming in.</summary>
+    private sealed record RunningFreeze(IActorRef Caller, long Epoch);
 
     private sealed class Tick
     {
         public static Tick Instance { get; } = new();
     }
 
+    private static readonly TimeSpan FreezeAnswerTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeProvider _clock;
     private readonly Dictionary<long, IActorRef> _permits = new();
     private readonly LinkedList<Waiter> _waiting = new();
     private readonly HashSet<IActorRef> _helpers = new();
     private GuardianState _state = GuardianState.Enabled;
     private PendingTransition? _transition;
+    private RunningFreeze? _runningFreeze;
     private bool _helpersFrozen;
     private long _lastPermit;
+    private long _epoch;
 
-    public GuardianActor()
+    public GuardianActor() : this(TimeProvider.System)
     {
+    }
+
+    /// <summary>A guardian measuring its waits on <paramref name="clock"/>.</summary>
+    public GuardianActor(TimeProvider clock)
+    {
+        _clock = clock;
         Receive<RequestLaunchPermit>(OnRequest);
         Receive<ReturnLaunchPermit>(r =>
         {
@@ -50,11 +68,16 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
             // A helper started while its peers are frozen is frozen too (it launched before the freeze).
             if (_helpersFrozen) r.Helper.Tell(new SetHelperFrozen(true));
         });
-        Receive<RunningHelpersFreezeDone>(done =>
+        Receive<RunningHelpersFreezeDone>(OnRunningHelpersFrozen);
+        Receive<RunningHelpersThawDone>(done =>
         {
-            _log.Info("froze {0} running helper(s)", done.Count);
-            done.Caller.Tell(new GuardianTransition(true, _state));
-            Changed();
+            foreach (var failed in done.Results.Where(r => r.Failure is not null)) _log.Warning(failed.Failure!.Message);
+            _log.Info("thawed {0} running helper(s)", done.Results.Count(r => r.Failure is null && r.Pid != 0));
+        });
+        // A lone answer, e.g. from a helper that registered while its peers were frozen.
+        Receive<HelperFreezeDone>(done =>
+        {
+            if (done.Failure is { } failure) _log.Warning(failure.Message);
         });
         Receive<Terminated>(t =>
         {
@@ -84,8 +107,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
                 Sender.Tell(new Status.Failure(new LaunchPermitTimeoutException(TimeSpan.Zero, tryOnly: true)));
                 break;
             default:
-                var now = DateTime.UtcNow;
-                _waiting.AddLast(new Waiter(Sender, now + request.MaxWait, now));
+                _waiting.AddLast(new Waiter(Sender, _clock.GetTimestamp(), request.MaxWait));
                 Changed();
                 break;
         }
@@ -103,9 +125,11 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     private void BeginTransition(GuardianState target, TimeSpan timeout, bool freezeRunning)
     {
         _transition?.Caller.Tell(new GuardianTransition(false, _state, "superseded by a newer state change"));
+        AbandonRunningFreeze("superseded by a newer state change");
+        _epoch++;
         _state = target;
         if (target == GuardianState.Disabled) FailWaiting(new LaunchesDisabledException());
-        _transition = new PendingTransition(Sender, target, DateTime.UtcNow + timeout, freezeRunning);
+        _transition = new PendingTransition(Sender, target, _clock.GetTimestamp(), timeout, freezeRunning);
         _log.Info("launches {0}: waiting up to {1} ms for {2} launch(es) in progress", target, timeout.TotalMilliseconds, _permits.Count);
         Changed();
         CompleteTransitionIfDrained();
@@ -122,18 +146,68 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     private void FreezeRunningHelpers(IActorRef caller)
     {
         _helpersFrozen = true;
-        var helpers = _helpers.ToList();
-        var self = Self;
-        Task.WhenAll(helpers.Select(h => h.Ask<HelperFreezeDone>(new SetHelperFrozen(true), TimeSpan.FromSeconds(10))))
-            .ContinueWith(_ => new RunningHelpersFreezeDone(caller, helpers.Count), TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(self);
+        _runningFreeze = new RunningFreeze(caller, _epoch);
+        var epoch = _epoch;
+        AskAllHelpers(frozen: true).PipeTo(Self, success: results => new RunningHelpersFreezeDone(caller, epoch, results));
+    }
+
+    // As freeze_processes(): all frozen is success; one that cannot be frozen thaws them all again,
+    // launches go back to Enabled and the caller hears why. The answer counts only if nothing
+    // changed the state meanwhile (that change already answered the caller).
+    private void OnRunningHelpersFrozen(RunningHelpersFreezeDone done)
+    {
+        if (_runningFreeze is not { } pending || pending.Epoch != done.Epoch) return;
+        _runningFreeze = null;
+        var failures = done.Results.Where(r => r.Failure is not null).Select(r => r.Failure!.Message).ToList();
+        if (failures.Count == 0)
+        {
+            _log.Info("froze {0} running helper(s)", done.Results.Count(r => r.Pid != 0));
+            done.Caller.Tell(new GuardianTransition(true, _state));
+            Changed();
+            return;
+        }
+        var reason = $"{failures.Count} running helper(s) could not be frozen ({string.Join("; ", failures)}); helpers thawed and launches re-enabled";
+        _log.Warning("cannot freeze: {0}", reason);
+        Enable(ActorRefs.Nobody);
+        done.Caller.Tell(new GuardianTransition(false, _state, reason));
+    }
+
+    private void AbandonRunningFreeze(string reason)
+    {
+        if (_runningFreeze is not { } pending) return;
+        _runningFreeze = null;
+        pending.Caller.Tell(new GuardianTransition(false, _state, reason));
+    }
+
+    // Answers are collected off the guardian; a helper actor that stopped meanwhile never answers
+    // and simply does not count.
+    private Task<IReadOnlyList<HelperFreezeDone>> AskAllHelpers(bool frozen)
+    {
+        var asks = _helpers.Select(async helper =>
+        {
+            try
+            {
+                return await helper.Ask<HelperFreezeDone>(new SetHelperFrozen(frozen), FreezeAnswerTimeout).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                return new HelperFreezeDone(0, "none");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return new HelperFreezeDone(0, "none", new HelperFreezeFailedException(helper.Path.Name, 0, frozen, e));
+            }
+        }).ToList();
+        return Task.WhenAll(asks).ContinueWith(t => (IReadOnlyList<HelperFreezeDone>)t.Result, TaskContinuationOptions.ExecuteSynchronously);
     }
 
     private void Enable(IActorRef caller)
     {
         _transition?.Caller.Tell(new GuardianTransition(false, GuardianState.Enabled, "launches were re-enabled"));
         _transition = null;
+        _epoch++;
         _state = GuardianState.Enabled;
+        AbandonRunningFreeze("launches were re-enabled before the running helpers were frozen");
         ThawRunningHelpers();
         // Waiting launches proceed in the order they asked.
         while (_waiting.First is { } first)
@@ -149,25 +223,25 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     {
         if (!_helpersFrozen) return;
         _helpersFrozen = false;
-        foreach (var helper in _helpers) helper.Tell(new SetHelperFrozen(false));
+        AskAllHelpers(frozen: false).PipeTo(Self, success: results => new RunningHelpersThawDone(results));
     }
 
     private void OnTick()
     {
-        var now = DateTime.UtcNow;
         for (var node = _waiting.First; node is not null;)
         {
             var next = node.Next;
-            if (node.Value.Deadline <= now)
+            var waited = _clock.GetElapsedTime(node.Value.AskedAt);
+            if (waited >= node.Value.MaxWait)
             {
-                node.Value.Launcher.Tell(new Status.Failure(new LaunchPermitTimeoutException(now - node.Value.AskedAt, tryOnly: false)));
+                node.Value.Launcher.Tell(new Status.Failure(new LaunchPermitTimeoutException(waited, tryOnly: false)));
                 _waiting.Remove(node);
                 Changed();
             }
             node = next;
         }
         CompleteTransitionIfDrained();
-        if (_transition is { } transition && transition.Deadline <= now)
+        if (_transition is { } transition && _clock.GetElapsedTime(transition.StartedAt) >= transition.Timeout)
         {
             // As __usermodehelper_disable(): launches did not drain in time, so re-enable and report busy.
             var reason = $"{_permits.Count} launch(es) still in progress after the timeout; launches re-enabled";

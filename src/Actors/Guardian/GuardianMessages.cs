@@ -62,5 +62,6 @@ internal sealed record RegisterHelper(IActorRef Helper);
 /// <summary>Guardian → helper actor: freeze (true) or thaw (false) your process; answer <see cref="HelperFreezeDone"/>.</summary>
 internal sealed record SetHelperFrozen(bool Frozen);
 
-/// <summary>Helper actor → guardian: done; <paramref name="How"/> says by which means ("cgroup", "SIGSTOP", "none").</summary>
-internal sealed record HelperFreezeDone(int Pid, string How);
+/// <summary>Helper actor → guardian: done; <paramref name="How"/> says by which means ("cgroup", "SIGSTOP", "none");
+/// <paramref name="Failure"/> says why it did not work, when it did not.</summary>
+internal sealed record HelperFreezeDone(int Pid, string How, HelperFreezeFailedException? Failure = null);

@@ -16,8 +16,11 @@ namespace UmhActors.Guardian;
 /// </remarks>
 public sealed class UmhGuardian : IExtension
 {
+    private readonly ExtendedActorSystem _system;
+
     internal UmhGuardian(ExtendedActorSystem system)
     {
+        _system = system;
         Actor = system.SystemActorOf(Props.Create(() => new GuardianActor()), "umh-guardian");
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "umh-disable-launches", async () =>
         {
@@ -50,20 +53,28 @@ public sealed class UmhGuardian : IExtension
 
     /// <summary>A one-shot <c>call_usermodehelper()</c> that first obtains a launch permit (waiting
     /// up to <paramref name="maxWait"/> while launches are frozen) and holds it for the whole call,
-    /// as the kernel's <c>running_helpers</c> covers the whole <c>call_usermodehelper_exec()</c>.</summary>
+    /// as the kernel's <c>running_helpers</c> covers the whole <c>call_usermodehelper_exec()</c>:
+    /// while it runs, <see cref="GuardianStatus.InFlight"/> counts it and <see cref="DisableAsync"/>
+    /// and <see cref="FreezeAsync"/> wait for it (and report busy if it outlasts their timeout).</summary>
     /// <exception cref="LaunchesDisabledException">Launches are disabled.</exception>
     /// <exception cref="LaunchPermitTimeoutException">Launches stayed frozen too long.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<UmhCallResult> CallUserModeHelperAsync(HelperBlob blob, IReadOnlyList<string> argv, IReadOnlyList<string>? envp,
         UmhWait wait, TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
-        var permit = await Actor.Ask<LaunchPermitGranted>(new RequestLaunchPermit(false, maxWait), maxWait + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        var granted = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The holder, not this method, owns the permit: the guardian watches it, and stopping it
+        // returns the permit, whichever way the call ends.
+        var holder = _system.SystemActorOf(Props.Create(() => new OneShotPermitHolder(Actor, maxWait, granted)));
         try
         {
+            await using (cancellationToken.Register(() => granted.TrySetCanceled(cancellationToken)).ConfigureAwait(false))
+                await granted.Task.WaitAsync(maxWait + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             return await UserModeHelper.CallAsync(blob, argv, envp, wait, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Actor.Tell(new ReturnLaunchPermit(permit.PermitId));
+            _system.Stop(holder);
         }
     }
 

@@ -47,6 +47,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private readonly RequestBook _requests;
     private readonly RestartTracker _restarts;
     private readonly ResponsePoller _poller;
+    private readonly TimeProvider _clock;
+    private readonly long _createdAt;
     private HelperIncarnation? _current;
     private IActorRef _guardian = ActorRefs.Nobody;
     private bool _awaitingPermit;
@@ -57,11 +59,13 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private bool _flushScheduled;
     private TimeSpan? _tickInterval;
 
-    private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers)
+    private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock)
     {
         _blob = blob;
         _options = options;
         _subscribers = subscribers;
+        _clock = clock;
+        _createdAt = clock.GetTimestamp();
         _restarts = new RestartTracker(options.Supervision, Random.Shared);
         _requests = new RequestBook(blob.Name, options);
         _poller = new ResponsePoller(options.ResponsePollBudget);
@@ -69,13 +73,18 @@ public sealed class HelperActor : UntypedActor, IWithTimers
 
     /// <summary>Props for an actor running <paramref name="blob"/>. The blob is shared, not owned:
     /// dispose it after the actor has stopped.</summary>
-    public static Props Props(HelperBlob blob, HelperOptions? options = null)
+    public static Props Props(HelperBlob blob, HelperOptions? options = null) => Props(blob, options, TimeProvider.System);
+
+    /// <summary>As <see cref="Props(HelperBlob, HelperOptions?)"/>, measuring every interval
+    /// (watchdog, restart window) on <paramref name="clock"/>'s monotonic timestamps.</summary>
+    internal static Props Props(HelperBlob blob, HelperOptions? options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(clock);
         var resolved = options ?? HelperOptions.Default;
         // One subscriber set for every incarnation, so subscriptions survive restarts.
         var subscribers = new HelperEventSubscribers();
-        return Akka.Actor.Props.CreateBy(new Producer(blob, resolved, subscribers));
+        return Akka.Actor.Props.CreateBy(new Producer(blob, resolved, subscribers, clock));
     }
 
     /// <inheritdoc />
@@ -116,7 +125,9 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 OnWatchdogTick();
                 break;
             case Relaunch:
-                RequestPermit();
+                // Also sent after an escalation, for a supervisor that resumes this actor; a restart
+                // or a launch already under way makes it moot.
+                if (_current is null && !_awaitingPermit) RequestPermit();
                 break;
             case LaunchPermitGranted granted:
                 OnPermit(granted.PermitId);
@@ -126,7 +137,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 Decide(new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {refused.Cause.Message}", refused.Cause));
                 break;
             case SetHelperFrozen freeze:
-                Sender.Tell(SetFrozen(freeze.Frozen));
+                SetFrozen(freeze.Frozen, Sender);
                 break;
             case HelloReceived hello when IsCurrent(hello.Generation):
                 OnHello(hello.Hello);
@@ -177,7 +188,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         ReturnPermit();
-        _current?.Retire(_options.StopGracePeriod);
+        _current?.Retire(_options.StopGracePeriod, graceful: !_frozen);
         _current = null;
         var stopped = new HelperStoppedException(_blob.Name);
         _requests.FailInFlight(stopped);
@@ -209,6 +220,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
         catch (HelperLaunchFailedException failure)
         {
+            // Launch turns every launch-path failure (cgroups included) into this one type, so the
+            // policy table, with its backoff and intensity, decides: never an instant Akka restart.
             ReturnPermit();
             Decide(failure);
             return;
@@ -225,23 +238,69 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _guardian.Tell(new ReturnLaunchPermit(permit));
     }
 
-    private HelperFreezeDone SetFrozen(bool frozen)
+    // The watchdog's view changes at once, even with no helper running: a replacement launched
+    // after the thaw must be watched again. The cgroup freezer's wait for the kernel runs off the
+    // actor's thread, and every failure is answered as data, never thrown here.
+    private void SetFrozen(bool frozen, IActorRef replyTo)
     {
-        if (_current is not { Exited: false } current) return new HelperFreezeDone(0, "none");
         _frozen = frozen;
+        if (_current is not { Exited: false } current)
+        {
+            replyTo.Tell(new HelperFreezeDone(0, "none"));
+            return;
+        }
         current.OutstandingPing = null;
-        var how = "SIGSTOP";
+        var name = _blob.Name;
+        var pid = current.Process.Pid;
+        var log = _log;
         if (current.Process.Cgroup is { CanFreeze: true } cgroup)
         {
-            if (frozen) cgroup.Freeze(); else cgroup.Thaw();
-            how = "cgroup";
+            var change = current.FreezeQueue.ContinueWith(_ => FreezeByCgroup(cgroup, frozen, name, pid, log), CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default);
+            current.FreezeQueue = change;
+            change.PipeTo(replyTo);
+            return;
         }
-        else
+        replyTo.Tell(FreezeBySignal(current, frozen, name, pid, log));
+    }
+
+    private static HelperFreezeDone FreezeByCgroup(Native.Cgroups.HelperCgroup cgroup, bool frozen, string name, int pid, ILoggingAdapter log)
+    {
+        try
         {
-            current.Process.SignalGroup(frozen ? SignalNames.SIGSTOP : SignalNames.SIGCONT);
+            if (frozen) cgroup.Freeze(); else cgroup.Thaw();
         }
-        _log.Info("{0} helper {1} (pid {2}) by {3}", frozen ? "froze" : "thawed", _blob.Name, current.Process.Pid, how);
-        return new HelperFreezeDone(current.Process.Pid, how);
+        catch (ObjectDisposedException)
+        {
+            return new HelperFreezeDone(0, "none"); // reaped and its cgroup removed meanwhile: nothing to freeze
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException)
+        {
+            return FreezeFailed(name, pid, frozen, "cgroup", e, log);
+        }
+        log.Info("{0} helper {1} (pid {2}) by cgroup", frozen ? "froze" : "thawed", name, pid);
+        return new HelperFreezeDone(pid, "cgroup");
+    }
+
+    private static HelperFreezeDone FreezeBySignal(HelperIncarnation current, bool frozen, string name, int pid, ILoggingAdapter log)
+    {
+        try
+        {
+            if (!current.Process.SignalGroup(frozen ? SignalNames.SIGSTOP : SignalNames.SIGCONT)) return new HelperFreezeDone(0, "none");
+        }
+        catch (Native.NativeCallException e)
+        {
+            return FreezeFailed(name, pid, frozen, "SIGSTOP", e, log);
+        }
+        log.Info("{0} helper {1} (pid {2}) by SIGSTOP", frozen ? "froze" : "thawed", name, pid);
+        return new HelperFreezeDone(pid, "SIGSTOP");
+    }
+
+    private static HelperFreezeDone FreezeFailed(string name, int pid, bool frozen, string how, Exception cause, ILoggingAdapter log)
+    {
+        var failure = new HelperFreezeFailedException(name, pid, frozen, cause);
+        log.Warning(failure.Message);
+        return new HelperFreezeDone(pid, how, failure);
     }
 
     private void OnRequest(HelperRequest request, IActorRef sender)
@@ -308,12 +367,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         if (_frozen || _current is not { Ready: true, Exited: false } current || _options.Watchdog is not { } watchdog) return;
         if (current.OutstandingPing is { } ping)
         {
-            if (DateTime.UtcNow - ping.SentAt > watchdog.Timeout)
+            if (_clock.GetElapsedTime(ping.SentAt) > watchdog.Timeout)
                 Kill(HostKillReason.Hang, new TimeoutException($"no $/pong within {watchdog.Timeout.TotalMilliseconds:F0} ms"));
             return;
         }
         var token = ++_lastPingToken;
-        current.OutstandingPing = (token, DateTime.UtcNow);
+        current.OutstandingPing = (token, _clock.GetTimestamp());
         current.Channel.Enqueue(token, static (output, t) => ControlFrames.WritePing(output, t));
         ScheduleFlush();
     }
@@ -342,7 +401,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         current.Exited = true;
         var failure = FailureClassifier.Classify(_blob.Name, exited.Exit, current.HostKill, current.Process.LastSignalSentByHost,
             exited.Exit.OomKillCount, current.HostKillCause);
-        current.Retire(TimeSpan.Zero);
+        current.Retire(TimeSpan.Zero, graceful: false);
         _current = null;
         ReturnPermit();
         Timers.Cancel(HandshakeTimer);
@@ -354,7 +413,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private void Decide(HelperFailureException failure)
     {
         _requests.FailInFlight(failure);
-        var (directive, attempt, delay, exceeded) = _restarts.Decide(failure, DateTime.UtcNow);
+        var (directive, attempt, delay, exceeded) = _restarts.Decide(failure, _clock.GetElapsedTime(_createdAt));
         var decision = new HelperSupervisionDecision(Self, _blob.Name, failure.Kind, directive, attempt, delay, exceeded, failure);
         Context.System.EventStream.Publish(decision);
         _log.Warning("{0}; {1}{2}", failure.Message,
@@ -375,16 +434,19 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 break;
             default:
                 _requests.FailQueued(failure);
+                // A supervisor that resumes this actor keeps this instance, with no helper and no
+                // hook called: the timer relaunches then. A restart or stop cancels it.
+                Timers.StartSingleTimer(RelaunchTimer, Relaunch.Instance, delay);
                 throw failure;
         }
     }
 
     /// <summary>Creates each incarnation with the same blob, options and subscriber set.</summary>
-    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers) : IIndirectActorProducer
+    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock) : IIndirectActorProducer
     {
         public Type ActorType => typeof(HelperActor);
 
-        public ActorBase Produce() => new HelperActor(blob, options, subscribers);
+        public ActorBase Produce() => new HelperActor(blob, options, subscribers, clock);
 
         public void Release(ActorBase actor)
         {

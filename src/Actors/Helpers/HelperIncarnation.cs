@@ -7,6 +7,7 @@ using UmhActors.Native.Blobs;
 using UmhActors.Native.Io;
 using UmhActors.Native.Launch;
 using UmhActors.Native.Processes;
+using UmhActors.Protocol.Control;
 using static UmhActors.Helpers.HelperActorSignals;
 
 namespace UmhActors.Helpers;
@@ -18,8 +19,14 @@ namespace UmhActors.Helpers;
 /// </summary>
 internal sealed class HelperIncarnation
 {
-    private HelperIncarnation(int generation, HelperProcess process, FrameChannel channel, HelperFrameReceiver receiver, LineReader stderr)
+    private readonly string _name;
+    private readonly ILoggingAdapter _log;
+
+    private HelperIncarnation(int generation, string name, HelperProcess process, FrameChannel channel, HelperFrameReceiver receiver, LineReader stderr,
+        ILoggingAdapter log)
     {
+        _name = name;
+        _log = log;
         Generation = generation;
         Process = process;
         Channel = channel;
@@ -49,39 +56,68 @@ internal sealed class HelperIncarnation
 
     public Exception? HostKillCause { get; private set; }
 
-    /// <summary>The watchdog's unanswered ping: its token and when it was sent.</summary>
-    public (ulong Token, DateTime SentAt)? OutstandingPing { get; set; }
+    /// <summary>The watchdog's unanswered ping: its token and when it was sent (a monotonic
+    /// <see cref="TimeProvider.GetTimestamp"/> reading, so a wall-clock step cannot fake a hang).</summary>
+    public (ulong Token, long SentAt)? OutstandingPing { get; set; }
+
+    /// <summary>The last cgroup freeze or thaw started for this helper; the next one runs after it,
+    /// so a thaw can never be overtaken by the freeze it undoes.</summary>
+    public Task FreezeQueue { get; set; } = Task.CompletedTask;
 
     public int InFlight => (int)(Dispatched - TimedOut - Volatile.Read(ref Receiver.Answered));
 
     /// <summary>Launches <paramref name="blob"/>; reading starts at once and every event about
     /// the process reaches <paramref name="self"/> tagged with <paramref name="generation"/>.</summary>
-    /// <exception cref="HelperLaunchFailedException">The helper could not be started.</exception>
+    /// <exception cref="HelperLaunchFailedException">The helper could not be started, for whatever
+    /// reason the launch path gave (exec error, cgroup failure or cgroups unavailable, fd limit,
+    /// reactor registration…); the inner exception is the original. Nothing is left running.</exception>
     public static HelperIncarnation Launch(int generation, HelperBlob blob, HelperOptions options, IActorRef self,
         ConcurrentDictionary<uint, PendingRequest> pending, HelperEventSubscribers subscribers, ILoggingAdapter log)
     {
-        HelperProcess process;
+        HelperProcess? process = null;
+        FrameChannel? channel = null;
+        LineReader? stderr = null;
         try
         {
             process = HelperLauncher.Launch(blob, options.Launch.WithStdio(StdioMode.Pipes));
+            var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log);
+            channel = new FrameChannel(process, receiver, options.Limits);
+            receiver.Channel = channel;
+            var pid = process.Pid;
+            stderr = new LineReader(process.Stderr!, line =>
+            {
+                if (options.LogStderr) log.Info("[helper {0} pid {1} stderr] {2}", blob.Name, pid, line);
+                subscribers.Publish(new HelperStderrLine(blob.Name, pid, line));
+            });
+            stderr.Start();
+            channel.Start();
+            process.Exited.ContinueWith(t => self.Tell(new HelperExited(generation, t.Result)), TaskContinuationOptions.ExecuteSynchronously);
+            return new HelperIncarnation(generation, blob.Name, process, channel, receiver, stderr, log);
         }
-        catch (Exception e) when (e is LaunchFailedException or BlobPinMismatchException or NativeCallException or ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new HelperLaunchFailedException(blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);
+            // Every failure of the launch path is the supervision table's to judge (LaunchFailed),
+            // never an exception escaping the actor: Akka would restart it at once, forever.
+            Abandon(process, channel, stderr, log);
+            var pid = process?.Pid ?? 0;
+            throw new HelperLaunchFailedException(blob.Name, pid, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);
         }
-        var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log);
-        var channel = new FrameChannel(process, receiver, options.Limits);
-        receiver.Channel = channel;
-        var pid = process.Pid;
-        var stderr = new LineReader(process.Stderr!, line =>
+    }
+
+    // Best effort, step by step: a failing step must not keep the later ones from running.
+    private static void Abandon(HelperProcess? process, FrameChannel? channel, LineReader? stderr, ILoggingAdapter log)
+    {
+        foreach (var step in new Action?[] { channel is null ? null : channel.Dispose, stderr is null ? null : stderr.Dispose, process is null ? null : process.Dispose })
         {
-            if (options.LogStderr) log.Info("[helper {0} pid {1} stderr] {2}", blob.Name, pid, line);
-            subscribers.Publish(new HelperStderrLine(blob.Name, pid, line));
-        });
-        process.Exited.ContinueWith(t => self.Tell(new HelperExited(generation, t.Result)), TaskContinuationOptions.ExecuteSynchronously);
-        stderr.Start();
-        channel.Start();
-        return new HelperIncarnation(generation, process, channel, receiver, stderr);
+            try
+            {
+                step?.Invoke();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.Warning("cleaning up after a failed launch: {0}", e.Message);
+            }
+        }
     }
 
     /// <summary>SIGKILL to the process group, remembering why, so the death is classified as the
@@ -94,15 +130,42 @@ internal sealed class HelperIncarnation
         Process.Kill();
     }
 
-    /// <summary>Stops reading and writing and ends the process group: SIGTERM now, SIGKILL after
-    /// <paramref name="grace"/> (or as soon as the helper has exited, for anything it left
-    /// behind); then closes the pipes.</summary>
-    public void Retire(TimeSpan grace)
+    /// <summary>Ends the helper after its actor stopped. A ready helper that is not frozen is
+    /// first asked to shut down (<c>$/shutdown</c>: it answers what it has in flight, refuses new
+    /// requests, and exits) and given <paramref name="grace"/> to exit; then, as a fallback, the
+    /// process group gets SIGTERM, and SIGKILL after another <paramref name="grace"/> (or as soon as
+    /// the helper has exited, for anything it left behind); then the pipes are closed.</summary>
+    public void Retire(TimeSpan grace, bool graceful)
     {
-        Channel.Dispose();
-        Stderr.Dispose();
         if (!Exited && HostKill == HostKillReason.None) HostKill = HostKillReason.Stop;
+        var askToShutdown = graceful && Ready && !Exited && grace > TimeSpan.Zero &&
+            Channel.Enqueue(0, static (output, _) => ControlFrames.WriteShutdown(output)) && Channel.Flush();
+        if (!askToShutdown)
+        {
+            Channel.Dispose();
+            Stderr.Dispose();
+        }
+        _ = EndAsync(askToShutdown ? grace : TimeSpan.Zero, grace, logEnd: graceful);
+    }
+
+    private async Task EndAsync(TimeSpan shutdownWait, TimeSpan termGrace, bool logEnd)
+    {
         var process = Process;
-        process.TerminateAsync(grace).ContinueWith(_ => process.Dispose(), TaskContinuationOptions.ExecuteSynchronously);
+        try
+        {
+            // Keep reading meanwhile, so the helper's last answers and output do not block it.
+            if (shutdownWait > TimeSpan.Zero) await Task.WhenAny(process.Exited, Task.Delay(shutdownWait)).ConfigureAwait(false);
+            var exitedOnRequest = process.HasExited;
+            Channel.Dispose();
+            Stderr.Dispose();
+            var exit = await process.TerminateAsync(termGrace).ConfigureAwait(false);
+            if (logEnd)
+                _log.Info("helper {0} (pid {1}) stopped {2}: {3}", _name, process.Pid,
+                    shutdownWait <= TimeSpan.Zero ? "by signal" : exitedOnRequest ? "on $/shutdown" : "by signal after $/shutdown went unheeded", exit);
+        }
+        finally
+        {
+            process.Dispose();
+        }
     }
 }

@@ -31,7 +31,8 @@ public sealed record HelperOptions
     /// Beyond both bounds a request is rejected at once with <see cref="Requests.HelperOverloadedException"/>.</summary>
     public int MaxQueued { get; init; } = 10_000;
 
-    /// <summary>Between SIGTERM and SIGKILL when the actor stops.</summary>
+    /// <summary>When the actor stops: how long a helper asked to shut down (<c>$/shutdown</c>) has to
+    /// exit before SIGTERM, and again between SIGTERM and SIGKILL.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Limits on frames from the helper (an untrusted peer). Its <c>MaxFrameSize</c> also

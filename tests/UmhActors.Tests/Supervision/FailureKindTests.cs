@@ -166,12 +166,22 @@ public sealed class FailureKindTests(ITestOutputHelper output) : HelperSpec(outp
     [Fact]
     public async Task Stopping_the_actor_is_never_reported_as_an_admin_kill()
     {
-        var (helper, _) = await StartHelperAsync();
-        var decisions = SubscribeDecisions();
-        Watch(helper);
-        Sys.Stop(helper);
-        ExpectTerminated(helper, Patience);
-        decisions.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        // A real stop of a real process: SIGTERM to its group, then SIGKILL, exactly as the actor's
+        // stop does; the end is classified with what the host recorded, as the actor would.
+        using var blob = HelperBlob.FromBytes("stopped-by-host", "#!/bin/sh\nsleep 30\n"u8);
+        await using var process = Native.Launch.HelperLauncher.Launch(blob, Native.Launch.LaunchOptions.Default);
+        var exit = await process.TerminateAsync(TimeSpan.FromSeconds(5)).WaitAsync(Patience);
+        Assert.Equal(SignalNames.SIGTERM, exit.Signal);
+
+        var stopped = FailureClassifier.Classify("stopped-by-host", exit, HostKillReason.Stop, process.LastSignalSentByHost, null, null);
+        Assert.IsNotType<HelperKilledException>(stopped);
+        Assert.Equal(HelperFailureKind.Exited, stopped.Kind);
+
+        // A helper that ignored SIGTERM and died by the SIGKILL after the grace period: still the host's stop.
+        var afterGrace = new ExitStatus(exit.Pid, null, SignalNames.SIGKILL, false, TimeSpan.FromSeconds(2));
+        Assert.Equal(HelperFailureKind.Exited, FailureClassifier.Classify("h", afterGrace, HostKillReason.Stop, SignalNames.SIGKILL, null, null).Kind);
+        // Without the host's stop on record the same SIGKILL is an admin's kill.
+        Assert.Equal(HelperFailureKind.Killed, FailureClassifier.Classify("h", afterGrace, HostKillReason.None, 0, null, null).Kind);
     }
 
     private Akka.TestKit.TestProbe SubscribeDecisions()
