@@ -33,7 +33,7 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
     public void Every_caller_gets_exactly_one_answer_through_crashes_and_restarts()
     {
         var steps = Gen.Select(Gen.Int[0, 99], Gen.Int[0, 1000]).Select((dice, arg) => (Pick(dice), arg)).Array[1, 25];
-        var (iterations, seconds) = StatefulBudget.For(5);
+        var (iterations, seconds) = StatefulBudget.For(30);
         steps.Sample(Run, iter: iterations, time: seconds, threads: 1,
             print: s => string.Join(" ", s.Select(x => $"{x.Item1}:{x.arg}")));
     }
@@ -96,7 +96,7 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
                     helper.Tell(arg % 2 == 0 ? new HelperRequest(null!, new byte[] { 0x90 }) : new HelperRequest("echo", new byte[] { 0x92, 0x01 }), NewCaller("invalid", 0));
                     break;
                 case Step.Cancel when calls.Count > 0:
-                    helper.Tell(new CancelHelperRequest(calls[arg % calls.Count].Recorder));
+                    helper.Tell(new CancelHelperRequest(PickToCancel(calls, arg)));
                     break;
                 case Step.Wait:
                     Thread.Sleep(arg % 25);
@@ -141,6 +141,13 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
         }
         catch (ArgumentException) { } // already gone
         catch (InvalidOperationException) { }
+    }
+
+    // Mostly a caller still waiting (queued or in flight), sometimes one already answered.
+    private static AnswerRecorder PickToCancel(List<Caller> calls, int arg)
+    {
+        var waiting = calls.Where(c => c.Recorder.Count == 0).ToList();
+        return waiting.Count > 0 && arg % 4 != 0 ? waiting[arg % waiting.Count].Recorder : calls[arg % calls.Count].Recorder;
     }
 
     private static void AssertInvariants(IActorRef helper, List<Caller> calls)

@@ -30,7 +30,7 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
     public void Every_caller_gets_exactly_one_answer_and_slots_balance()
     {
         var steps = Gen.Select(Gen.Int[0, 99], Gen.Int[0, 1000]).Select((dice, arg) => (Pick(dice), arg)).Array[1, 25];
-        var (iterations, seconds) = StatefulBudget.For(8);
+        var (iterations, seconds) = StatefulBudget.For(30);
         steps.Sample(Run, iter: iterations, time: seconds, threads: 1,
             print: s => string.Join(" ", s.Select(x => $"{x.Item1}:{x.arg}")));
     }
@@ -87,7 +87,7 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
                     harness.Submit(arg % 2 == 0 ? new HelperRequest(null!, new byte[] { 0x90 }) : new HelperRequest("echo", new byte[] { 0x92, 0x01 }), NewCaller("invalid", 0));
                     break;
                 case Step.Cancel when calls.Count > 0:
-                    harness.Cancel(calls[arg % calls.Count].Recorder);
+                    harness.Cancel(PickToCancel(calls, arg));
                     break;
                 case Step.Expire:
                     harness.Expire();
@@ -129,6 +129,13 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
         if (harness.Current is { } current) Assert.Equal(0, current.InFlight);
         Assert.False(errors.HasMessages, "an error was logged: " + (errors.HasMessages ? errors.ReceiveOne(TimeSpan.Zero) : ""));
         Sys.EventStream.Unsubscribe(errors.Ref);
+    }
+
+    // Mostly a caller still waiting (queued or in flight), sometimes one already answered.
+    private static AnswerRecorder PickToCancel(List<Caller> calls, int arg)
+    {
+        var waiting = calls.Where(c => c.Recorder.Count == 0).ToList();
+        return waiting.Count > 0 && arg % 4 != 0 ? waiting[arg % waiting.Count].Recorder : calls[arg % calls.Count].Recorder;
     }
 
     private static void AssertInvariants(RequestBookHarness harness, List<Caller> calls)
