@@ -107,6 +107,9 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case HelperRequest request:
                 OnRequest(request, Sender);
                 break;
+            case CancelHelperRequest cancel:
+                if (_requests.Cancel(cancel.Requester, _current)) ScheduleFlush();
+                break;
             case FlushOutbox:
                 _flushScheduled = false;
                 if (_current is { } current)
@@ -306,7 +309,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private void OnRequest(HelperRequest request, IActorRef sender)
     {
         if (_requests.Submit(request, sender, _current)) ScheduleFlush();
-        EnsureTimeoutTicks(_requests.TimeoutOf(request));
+        if (_requests.TimeoutOf(request) is { } timeout) EnsureTimeoutTicks(timeout);
     }
 
     // Frames queued while processing a run of messages go out together: the flush is a message

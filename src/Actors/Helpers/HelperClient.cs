@@ -9,12 +9,25 @@ namespace UmhActors.Helpers;
 /// A typed front for a <see cref="HelperActor"/> (or anything answering <see cref="HelperRequest"/>,
 /// such as a router or shard region): Ask, then unwrap the answer or throw the typed failure.
 /// </summary>
+/// <remarks>
+/// <para>The Ask's own timeout follows the request's: its <see cref="HelperRequest.Timeout"/> plus a
+/// grace of 5 s (the actor fails the request at its deadline, so the grace only matters when the
+/// actor is gone or its mailbox is far behind); none for <see cref="Timeout.InfiniteTimeSpan"/> or
+/// timeouts at <see cref="HelperOptions.MaxRequestTimeout"/> (the caller's token is then the way out).
+/// A request without a timeout of its own gets the actor's <see cref="HelperOptions.RequestTimeout"/>,
+/// which the client does not know: <c>askTimeout</c> stands for it.</para>
+/// <para>When the caller's token is cancelled or the Ask times out, the request is cancelled too
+/// (<see cref="CancelHelperRequest"/>): it frees its slot, the helper is sent <c>$/cancel</c>, and the
+/// caller gets an <see cref="OperationCanceledException"/> (or the Ask's timeout) and nothing else.</para>
+/// </remarks>
 /// <param name="helper">The helper actor.</param>
-/// <param name="askTimeout">A safety net for the Ask itself; the actor always answers within the
-/// request timeout, so this only matters if the actor is gone. Default 60 s.</param>
+/// <param name="askTimeout">How long to wait for a request that carries no timeout of its own: keep
+/// it above the actor's <see cref="HelperOptions.RequestTimeout"/>. Default 60 s (twice the default
+/// request timeout).</param>
 /// <param name="options">MessagePack options for params and results (standard resolver by default).</param>
 public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, MessagePackSerializerOptions? options = null)
 {
+    private static readonly TimeSpan AskGrace = TimeSpan.FromSeconds(5);
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
 
     /// <summary>The actor behind this client.</summary>
@@ -33,9 +46,29 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     }
 
     /// <summary>Sends <paramref name="request"/> and returns the raw response.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled
+    /// (the request was cancelled at the helper too).</exception>
+    /// <exception cref="InvalidHelperRequestException">The request breaks the helper's limits; it was not sent.</exception>
     public async Task<HelperResponse> SendAsync(HelperRequest request, CancellationToken cancellationToken = default)
     {
-        var answer = await Helper.Ask<object>(request, _askTimeout, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        IActorRef? requester = null;
+        object answer;
+        try
+        {
+            answer = await Helper.Ask<object>(sender =>
+            {
+                requester = sender;
+                return request;
+            }, AskTimeoutFor(request), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
+        {
+            // The caller stops waiting: so does the request, or it would hold a slot and run on.
+            Helper.Tell(new CancelHelperRequest(requester!));
+            throw;
+        }
         switch (answer)
         {
             case HelperResponse response:
@@ -46,5 +79,12 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
             default:
                 throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
         }
+    }
+
+    private TimeSpan? AskTimeoutFor(HelperRequest request)
+    {
+        if (request.Timeout is not { } timeout || !RequestTimeouts.IsValid(timeout)) return _askTimeout;
+        if (timeout == Timeout.InfiniteTimeSpan || timeout >= HelperOptions.MaxRequestTimeout) return null;
+        return timeout + AskGrace;
     }
 }

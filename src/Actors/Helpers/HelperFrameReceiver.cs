@@ -26,8 +26,14 @@ internal sealed class HelperFrameReceiver(
     ILoggingAdapter log,
     FrameChannel? channel = null) : IFrameReceiver
 {
+    /// <summary>Error answers to helper → host requests that may sit unwritten (the helper is not
+    /// reading its stdin) before the flood counts as a protocol violation: about 40 KiB.</summary>
+    internal const int MaxUnwrittenRefusals = 1024;
+
     private bool _helloSeen;
     private bool _completedAny;
+    private int _unwrittenRefusals;
+    private bool _flooded;
 
     /// <summary>Requests answered so far; the actor reads it to free in-flight slots.</summary>
     public int Answered;
@@ -68,13 +74,30 @@ internal sealed class HelperFrameReceiver(
                 OnNotification(frame);
                 break;
             default:
-                // Helper → host requests are not part of the contract: answer so the helper does not wait.
-                var msgId = frame.MsgId;
-                Channel?.Enqueue(msgId, static (output, id) =>
-                    FrameWriter.WriteErrorResponse(output, id, new RpcError(RpcErrorCodes.MethodNotFound, "the host serves no methods")));
-                Channel?.Flush();
+                RefuseHostRequest(frame);
                 break;
         }
+    }
+
+    // Helper → host requests are not part of the contract: answer so the helper does not wait, but
+    // only while it reads the answers. One that floods requests without reading would make the host
+    // queue answers without bound, so that is a protocol violation.
+    private void RefuseHostRequest(in Frame frame)
+    {
+        if (_flooded || Channel is not { } channel) return;
+        channel.Enqueue(frame.MsgId, static (output, id) =>
+            FrameWriter.WriteErrorResponse(output, id, new RpcError(RpcErrorCodes.MethodNotFound, "the host serves no methods")));
+        channel.Flush();
+        // Bytes still queued after a flush mean the pipe to the helper is full: it is not reading.
+        if (channel.QueuedBytes == 0)
+        {
+            _unwrittenRefusals = 0;
+            return;
+        }
+        if (++_unwrittenRefusals <= MaxUnwrittenRefusals) return;
+        _flooded = true;
+        actor.Tell(new ViolationDetected(generation, new ProtocolViolationException(ProtocolViolationReason.UnexpectedFrame, frame.ByteOffset,
+            $"the helper sent more than {MaxUnwrittenRefusals} requests to the host without reading the answers (the host serves no methods)")));
     }
 
     public void OnReadBatchEnd()

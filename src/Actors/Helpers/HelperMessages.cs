@@ -2,6 +2,14 @@ using Akka.Actor;
 
 namespace UmhActors.Helpers;
 
+/// <summary>Cancels every unanswered <see cref="Requests.HelperRequest"/> that <paramref name="Requester"/>
+/// sent (the Sender of the request; for an Ask, its temporary actor): each is answered with a
+/// <c>Status.Failure</c> carrying an <see cref="OperationCanceledException"/>. A request still
+/// queued is dropped; one in flight frees its slot at once and the helper is sent <c>$/cancel</c>
+/// (its late answer is dropped). Requests already answered are not affected. Not answered itself.
+/// <see cref="HelperClient"/> sends it when the caller's token is cancelled or its Ask times out.</summary>
+public sealed record CancelHelperRequest(IActorRef Requester);
+
 /// <summary>Subscribe <paramref name="Subscriber"/> to the helper's notifications
 /// (<see cref="HelperNotification"/>) and stderr lines (<see cref="HelperStderrLine"/>). Answered
 /// with <see cref="HelperEventsSubscribed"/>. Subscriptions survive helper restarts and end when the

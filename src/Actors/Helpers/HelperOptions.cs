@@ -21,8 +21,15 @@ public sealed record HelperOptions
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The default per-request timeout (a <see cref="Requests.HelperRequest"/> may override it).
-    /// When it runs out the request fails and the helper is sent <c>$/cancel</c>.</summary>
+    /// When it runs out the request fails and the helper is sent <c>$/cancel</c>.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> means no timeout; values above
+    /// <see cref="MaxRequestTimeout"/> are capped to it.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest finite request timeout: int.MaxValue milliseconds (about 24.8 days), the
+    /// longest a .NET or Akka timer waits. Longer timeouts (such as <see cref="TimeSpan.MaxValue"/>)
+    /// are capped to it; <see cref="Timeout.InfiniteTimeSpan"/> means none.</summary>
+    public static TimeSpan MaxRequestTimeout { get; } = TimeSpan.FromMilliseconds(int.MaxValue);
 
     /// <summary>Requests sent to the helper and not yet answered, at most.</summary>
     public int MaxInFlight { get; init; } = 1024;
@@ -87,8 +94,14 @@ public sealed record HelperOptions
     /// <summary>These options with another hello deadline.</summary>
     public HelperOptions WithStartupTimeout(TimeSpan timeout) => this with { StartupTimeout = Positive(timeout, nameof(timeout)) };
 
-    /// <summary>These options with another default request timeout.</summary>
-    public HelperOptions WithRequestTimeout(TimeSpan timeout) => this with { RequestTimeout = Positive(timeout, nameof(timeout)) };
+    /// <summary>These options with another default request timeout: positive (capped to
+    /// <see cref="MaxRequestTimeout"/>) or <see cref="Timeout.InfiniteTimeSpan"/> for none.</summary>
+    public HelperOptions WithRequestTimeout(TimeSpan timeout)
+    {
+        if (!RequestTimeouts.IsValid(timeout))
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "must be positive or Timeout.InfiniteTimeSpan");
+        return this with { RequestTimeout = RequestTimeouts.Effective(timeout) };
+    }
 
     /// <summary>These options with other bounds on in-flight and queued requests.</summary>
     public HelperOptions WithBounds(int maxInFlight, int maxQueued)

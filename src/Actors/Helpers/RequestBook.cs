@@ -25,23 +25,24 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
     public bool IsIdle => InFlight.IsEmpty && _queue.Count == 0;
 
     /// <summary>Sends <paramref name="request"/> to a ready helper with a free slot, else queues it,
-    /// else rejects it as overloaded. Control methods are refused.</summary>
+    /// else rejects it as overloaded. A request the helper could not take (see
+    /// <see cref="RequestValidator"/>) or with an invalid timeout is rejected alone, at once.</summary>
     public bool Submit(HelperRequest request, IActorRef sender, HelperIncarnation? current)
     {
-        if (ControlMethods.IsControl(request.Method))
+        if (RequestValidator.Check(request, helperName, options.Limits) is { } invalid)
         {
-            sender.Tell(new Status.Failure(new ArgumentException($"method names starting with '{ControlMethods.Prefix}' are reserved: {request.Method}")));
+            sender.Tell(new Status.Failure(invalid));
             return false;
         }
-        // Array header, kind, msgid (≤ 5 bytes), method string header and bytes, then the params.
-        var frameBytes = 1L + 1 + 5 + 5 + System.Text.Encoding.UTF8.GetByteCount(request.Method) + request.RawParams.Length;
-        if (frameBytes > options.Limits.MaxFrameSize)
+        var requested = request.Timeout ?? options.RequestTimeout;
+        if (!RequestTimeouts.IsValid(requested))
         {
-            sender.Tell(new Status.Failure(new HelperRequestTooLargeException(helperName, request.Method, frameBytes, options.Limits.MaxFrameSize)));
+            sender.Tell(new Status.Failure(new InvalidHelperRequestException(helperName, request.Method, HelperRequestProblem.InvalidTimeout,
+                $"the timeout {requested} is neither positive nor Timeout.InfiniteTimeSpan")));
             return false;
         }
-        var timeout = TimeoutOf(request);
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var timeout = RequestTimeouts.Effective(requested);
+        var deadline = RequestTimeouts.Deadline(timeout, Stopwatch.GetTimestamp());
         if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)
         {
             Send(current, request, sender, deadline, timeout);
@@ -50,34 +51,64 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         if (_queue.Count < options.MaxQueued)
         {
             _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout));
-            if (current is not null) current.Receiver.ActorHasQueue = true;
-            return false;
+            if (current is null) return false;
+            NoFreeSlot?.Invoke();
+            return Drain(current);
         }
         sender.Tell(new Status.Failure(new HelperOverloadedException(helperName, options.MaxInFlight, options.MaxQueued)));
         return false;
     }
 
-    /// <summary>The timeout that applies to <paramref name="request"/>.</summary>
-    public TimeSpan TimeoutOf(HelperRequest request) => request.Timeout ?? options.RequestTimeout;
+    /// <summary>Test seam: runs when a request is queued for want of a slot, after the slot count
+    /// was read and before the reactor is told that requests wait (the window of a lost wake-up).</summary>
+    internal Action? NoFreeSlot { get; set; }
+
+    /// <summary>The last msgid used; the next request gets the next id not in flight. Settable so
+    /// tests can reach the 32-bit wrap-around without sending four billion requests.</summary>
+    internal uint LastMsgId
+    {
+        get => _lastMsgId;
+        set => _lastMsgId = value;
+    }
+
+    /// <summary>The timeout that applies to <paramref name="request"/> (capped), or null for none
+    /// (or for a request rejected as invalid).</summary>
+    public TimeSpan? TimeoutOf(HelperRequest request)
+    {
+        var requested = request.Timeout ?? options.RequestTimeout;
+        return RequestTimeouts.IsValid(requested) && requested != Timeout.InfiniteTimeSpan ? RequestTimeouts.Effective(requested) : null;
+    }
 
     /// <summary>Moves queued requests into free slots of a ready helper, failing those already expired.</summary>
     public bool Drain(HelperIncarnation? current)
     {
         if (current is not { Ready: true }) return false;
         var sent = false;
-        while (_queue.Count > 0 && current.InFlight < options.MaxInFlight)
+        while (true)
         {
-            var next = _queue.Dequeue();
-            if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())
+            while (_queue.Count > 0 && current.InFlight < options.MaxInFlight)
             {
-                next.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, next.Request.Method, next.Timeout, wasSent: false)));
-                continue;
+                var next = _queue.Dequeue();
+                if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())
+                {
+                    next.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, next.Request.Method, next.Timeout, wasSent: false)));
+                    continue;
+                }
+                Send(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout);
+                sent = true;
             }
-            Send(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout);
-            sent = true;
+            if (_queue.Count == 0)
+            {
+                current.Receiver.ActorHasQueue = false;
+                return sent;
+            }
+            // The reactor frees slots and then reads ActorHasQueue; this side sets it and then reads
+            // the slots again. With a full fence between write and read on both sides, either the
+            // reactor sees the flag (and wakes the actor) or this sees the freed slot: no lost wake-up.
+            current.Receiver.ActorHasQueue = true;
+            Interlocked.MemoryBarrier();
+            if (current.InFlight >= options.MaxInFlight) return sent;
         }
-        current.Receiver.ActorHasQueue = _queue.Count > 0;
-        return sent;
     }
 
     /// <summary>Fails every request past its deadline: in flight ones are also cancelled at the
@@ -123,10 +154,41 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
             _queue.Dequeue().Sender.Tell(new Status.Failure(failure));
     }
 
+    /// <summary>Cancels every unanswered request of <paramref name="requester"/>: each is answered
+    /// with <see cref="OperationCanceledException"/>; one in flight is sent <c>$/cancel</c> and frees
+    /// its slot at once (the helper's late answer is dropped), one queued is removed.</summary>
+    public bool Cancel(IActorRef requester, HelperIncarnation? current)
+    {
+        var wrote = false;
+        foreach (var (msgId, request) in InFlight)
+        {
+            if (!request.Sender.Equals(requester) || !InFlight.TryRemove(msgId, out _)) continue;
+            request.Sender.Tell(new Status.Failure(Cancelled(request.Method)));
+            if (current is null) continue;
+            current.TimedOut++;
+            wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
+        }
+
+        if (_queue.Any(q => q.Sender.Equals(requester)))
+        {
+            var keep = _queue.Where(q => !q.Sender.Equals(requester)).ToList();
+            foreach (var cancelled in _queue.Where(q => q.Sender.Equals(requester)))
+                cancelled.Sender.Tell(new Status.Failure(Cancelled(cancelled.Request.Method)));
+            _queue.Clear();
+            foreach (var queued in keep) _queue.Enqueue(queued);
+        }
+        return Drain(current) | wrote;
+    }
+
+    private OperationCanceledException Cancelled(string method) =>
+        new($"request {method} to helper '{helperName}' was cancelled by its caller");
+
     private void Send(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout)
     {
-        var msgId = ++_lastMsgId;
-        InFlight[msgId] = new PendingRequest(sender, request.Method, deadline, timeout);
+        // After 2^32 requests ids wrap around; one still in flight (a long request) keeps its id.
+        uint msgId;
+        do msgId = ++_lastMsgId;
+        while (!InFlight.TryAdd(msgId, new PendingRequest(sender, request.Method, deadline, timeout)));
         current.Dispatched++;
         current.Channel.Enqueue((msgId, request), static (output, state) =>
             FrameWriter.WriteRequest(output, state.msgId, state.request.Method, state.request.RawParams.Span));
