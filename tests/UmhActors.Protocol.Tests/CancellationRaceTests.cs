@@ -65,21 +65,27 @@ public sealed class CancellationRaceTests
         });
         helper.Process.Stdin!.Dispose();
         var exit = await helper.Process.Exited.WaitAsync(Timeout);
-        Assert.True(exit.ExitCode == 0, $"the helper ended with {exit} at stdin EOF");
+        Assert.True(exit.ExitCode == 0, $"the helper ended with {exit} at stdin EOF: {await StderrAsync(helper)}");
     }
 
     [Fact]
     public async Task Stdin_eof_exits_zero_while_handlers_finish_during_slow_cancellations()
     {
         await using var helper = Helpers.StartCSharp();
-        // Cancelling the first 40 requests takes their callbacks 2 ms each; the 40 sleeps after
-        // them end on their own meanwhile, before the cancellation at EOF has reached them.
-        var slow = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => helper.StartRequestAsync("slow_cancel_callback", Pack.Array(2))));
-        var sleeps = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => helper.StartRequestAsync("sleep", Pack.Array(20))));
+        // Cancelling the first 40 requests at EOF takes their callbacks 3 ms each; the 40 sleeps
+        // after them end on their own meanwhile, before the cancellation has reached them.
+        var slow = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => helper.StartRequestAsync("slow_cancel_callback", Pack.Array(3))));
+        for (var i = 0; i < slow.Length; i++) await helper.NextNotificationAsync("registered");
+        var sleepIds = Enumerable.Range(0, 40).Select(_ => helper.NextId()).ToArray();
+        var sleeps = sleepIds.Select(helper.ExpectResponse).ToArray();
+        await helper.SendAsync(o =>
+        {
+            foreach (var id in sleepIds) FrameWriter.WriteRequest(o, id, "sleep", Pack.Array(30));
+        });
         helper.Process.Stdin!.Dispose();
 
         var exit = await helper.Process.Exited.WaitAsync(Timeout);
-        Assert.True(exit.ExitCode == 0, $"the helper ended with {exit} at stdin EOF");
+        Assert.True(exit.ExitCode == 0, $"the helper ended with {exit} at stdin EOF: {await StderrAsync(helper)}");
         Assert.All(await Task.WhenAll(slow), frame => Assert.Equal(RpcErrorCodes.RequestCancelled, frame.GetError()?.Code));
         Assert.All(await Task.WhenAll(sleeps), frame => Assert.False(frame.IsError && frame.GetError()!.Code != RpcErrorCodes.RequestCancelled));
     }
@@ -129,5 +135,13 @@ public sealed class CancellationRaceTests
         Assert.Equal(RpcErrorCodes.RequestCancelled, (await response).GetError()?.Code);
         var exit = await helper.Process.Exited.WaitAsync(Timeout);
         Assert.True(exit.ExitCode == 0, $"the helper ended with {exit} at stdin EOF");
+    }
+
+    /// <summary>The start of what the helper wrote to stderr: an unhandled exception names itself there.</summary>
+    private static async Task<string> StderrAsync(HelperConnection helper)
+    {
+        var buffer = new byte[2048];
+        var read = await helper.Process.Stderr!.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 }

@@ -119,6 +119,7 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
         var ms = (int)Args.Int(context.Params, 0);
         var delay = Task.Delay(Timeout.Infinite, context.CancellationToken);
         using var registration = context.CancellationToken.Register(() => Thread.Sleep(ms));
+        context.Runtime.Notify("registered", Args.Params(context.MsgId));
         await delay;
         return Args.Nil;
     })
