@@ -1,5 +1,6 @@
 using UmhActors.Native.Blobs;
 using UmhActors.Native.Launch;
+using UmhActors.Native.Processes;
 
 namespace UmhActors.Protocol.Tests;
 
@@ -10,6 +11,9 @@ internal static class Helpers
     private static readonly Lazy<HelperBlob> Python = new(() => HelperBlob.FromEmbeddedHelper(typeof(Helpers).Assembly, "pyhelper"));
 
     public static HelperConnection StartCSharp() => new(HelperLauncher.Launch(CSharp.Value));
+
+    /// <summary>The C# helper's bare process, for tests that read its output themselves.</summary>
+    public static HelperProcess LaunchCSharp() => HelperLauncher.Launch(CSharp.Value);
 
     public static HelperConnection StartPython() => new(HelperLauncher.Launch(Python.Value));
 }

@@ -109,16 +109,22 @@ public static class ControlFrames
 
     /// <summary>Writes <c>[2, "$/log", [level, message, fields]]</c>. Field values that are not
     /// null, bool, an integer, a floating-point number, a string or byte[] are written as their
-    /// <see cref="object.ToString"/>.</summary>
+    /// <see cref="object.ToString"/>, called before anything is written: when it throws, the
+    /// exception propagates and <paramref name="output"/> is left as it was.</summary>
     public static void WriteLog(IBufferWriter<byte> output, LogMessage log)
     {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(log);
+        // ToString() is user code: a throw mid-frame would leave a partial frame in the output.
+        var fields = new List<KeyValuePair<string, object?>>(log.Fields.Count);
+        foreach (var (key, value) in log.Fields) fields.Add(new(key, IsScalar(value) ? value : value!.ToString()));
+
         var writer = FrameWriter.Begin(output, FrameKind.Notification, 0, ControlMethods.Log);
         writer.WriteArrayHeader(3);
         writer.Write(LevelName(log.Level));
         writer.Write(log.Message);
-        writer.WriteMapHeader(log.Fields.Count);
-        foreach (var (key, value) in log.Fields)
+        writer.WriteMapHeader(fields.Count);
+        foreach (var (key, value) in fields)
         {
             writer.Write(key);
             WriteScalar(ref writer, value);
@@ -171,6 +177,9 @@ public static class ControlFrames
         writer.Flush();
     }
 
+    private static bool IsScalar(object? value) =>
+        value is null or bool or string or byte[] or ulong or float or double or sbyte or byte or short or ushort or int or uint or long;
+
     private static void WriteScalar(ref MessagePackWriter writer, object? value)
     {
         switch (value)
@@ -183,7 +192,7 @@ public static class ControlFrames
             case float f: writer.Write(f); break;
             case double d: writer.Write(d); break;
             case sbyte or byte or short or ushort or int or uint or long: writer.Write(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
-            default: writer.Write(value.ToString()); break;
+            default: throw new InvalidOperationException($"{value.GetType()} is not a scalar log field value");
         }
     }
 

@@ -12,10 +12,14 @@ namespace UmhActors.Protocol.Runtime;
 /// <c>$/shutdown</c>, and writes all output through one batching writer.
 /// </summary>
 /// <remarks>
-/// <para>Lifetime: <see cref="RunAsync"/> returns 0 at stdin EOF (in-flight handlers are cancelled,
-/// queued output is flushed for at most <see cref="FlushTimeout"/>) and 0 after <c>$/shutdown</c>
-/// once every in-flight request has been answered. It returns 3 when the host breaks the protocol
-/// (the violation is written to stderr).</para>
+/// <para>Lifetime: <see cref="RunAsync"/> returns 0 at stdin EOF: in-flight handlers are cancelled
+/// and their answers, with everything else queued, are written for at most <see cref="FlushTimeout"/>
+/// (a host that only closed its end of stdin still gets one answer per request). It returns 0 after
+/// <c>$/shutdown</c> once every in-flight request has been answered, and 3 when the host breaks the
+/// protocol (the violation is written to stderr).</para>
+/// <para>User code never runs where its failure could stop the helper: a request handler that
+/// throws fails its request; a notification handler that throws is reported with a <c>$/log</c>
+/// error; cancellation callbacks run on the thread pool.</para>
 /// <para>Stdin EOF is how a helper learns its host died; see
 /// <see cref="HelperRuntimeBuilder.OnStarted"/> for adding <c>PR_SET_PDEATHSIG</c>.</para>
 /// </remarks>
@@ -34,10 +38,12 @@ public sealed class HelperRuntime
     private readonly Stream _input;
     private readonly Outbox _outbox;
     private readonly Action<HelperRuntime>? _onStarted;
-    private readonly ConcurrentDictionary<uint, CancellationTokenSource> _inFlight = new();
+    private readonly ConcurrentDictionary<uint, InFlightRequest> _inFlight = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private uint? _shutdownRequestId;
+    // Completes once shutdown or EOF was seen and every in-flight request has been answered.
+    private readonly TaskCompletionSource _quiet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<uint> _shutdownRequestIds = new();
     private int _started;
     private int _finished;
 
@@ -83,8 +89,11 @@ public sealed class HelperRuntime
         new Thread(ReadLoop) { IsBackground = true, Name = "umh-reader" }.Start();
 
         var code = await _done.Task.ConfigureAwait(false);
+        // At EOF the cancelled handlers may still be answering: their answers go out too, in time.
+        var deadline = Task.Delay(FlushTimeout);
+        await Task.WhenAny(_quiet.Task, deadline).ConfigureAwait(false);
         _outbox.Complete();
-        await Task.WhenAny(_outbox.Drained, Task.Delay(FlushTimeout)).ConfigureAwait(false);
+        await Task.WhenAny(_outbox.Drained, deadline).ConfigureAwait(false);
         return code;
     }
 
@@ -106,10 +115,17 @@ public sealed class HelperRuntime
     public void Notify<T>(string method, T @params, IMessagePackFormatter<T> formatter) =>
         Notify(method, PayloadCodec.ToBytes(@params, formatter));
 
-    /// <summary>Sends a <c>$/log</c> record to the host.</summary>
-    public void Log(HelperLogLevel level, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
-        Send(static (output, log) => ControlFrames.WriteLog(output, log),
-            new LogMessage(level, message, fields ?? new Dictionary<string, object?>()));
+    /// <summary>Sends a <c>$/log</c> record to the host. Field values are converted as
+    /// <see cref="ControlFrames.WriteLog"/> describes, on the calling thread before the record is
+    /// queued: a value whose <see cref="object.ToString"/> throws makes this method throw and
+    /// sends nothing; one that logs in turn sends its own record first.</summary>
+    public void Log(HelperLogLevel level, string message, IReadOnlyDictionary<string, object?>? fields = null)
+    {
+        // Encoded outside the output lock, so user ToString() never runs while it is held.
+        var record = new ArrayBufferWriter<byte>(256);
+        ControlFrames.WriteLog(record, new LogMessage(level, message, fields ?? new Dictionary<string, object?>()));
+        Send(static (output, record) => output.Write(record.WrittenSpan), record);
+    }
 
     private void Send<TState>(Action<IBufferWriter<byte>, TState> write, TState state)
     {
@@ -164,9 +180,11 @@ public sealed class HelperRuntime
 
     private void Stop(int code)
     {
-        _shutdown.Cancel();
-        foreach (var cancellation in _inFlight.Values) cancellation.Cancel();
+        // The code first: a handler finishing meanwhile would otherwise complete the run with 0.
         _done.TrySetResult(code);
+        _ = _shutdown.CancelAsync();
+        foreach (var request in _inFlight.Values) request.Cancel();
+        if (_inFlight.IsEmpty) FinishShutdown();
     }
 
     private void Dispatch(in Frame frame)
@@ -178,7 +196,7 @@ public sealed class HelperRuntime
                 Send(static (output, state) => ControlFrames.WritePongResponse(output, state.Id, state.Token), (Id: frame.MsgId, Token: token));
                 break;
             case FrameKind.Request when frame.Method == ControlMethods.Shutdown:
-                _shutdownRequestId = frame.MsgId;
+                _shutdownRequestIds.Enqueue(frame.MsgId);
                 BeginShutdown();
                 break;
             case FrameKind.Request:
@@ -188,18 +206,33 @@ public sealed class HelperRuntime
                 Send(static (output, token) => ControlFrames.WritePong(output, token), ControlFrames.ReadToken(frame));
                 break;
             case FrameKind.Notification when frame.Method == ControlMethods.Cancel:
-                if (_inFlight.TryGetValue(ControlFrames.ReadCancel(frame), out var cancellation)) cancellation.Cancel();
+                if (_inFlight.TryGetValue(ControlFrames.ReadCancel(frame), out var request)) request.Cancel();
                 break;
             case FrameKind.Notification when frame.Method == ControlMethods.Shutdown:
                 BeginShutdown();
                 break;
             case FrameKind.Notification when _notifications.TryGetValue(frame.Method, out var onNotification):
                 _outbox.HandOff();
-                onNotification(new RequestContext(this, 0, frame.Method, frame.Params.ToArray(), isNotification: true, _shutdown.Token));
+                Notified(onNotification, new RequestContext(this, 0, frame.Method, frame.Params.ToArray(), isNotification: true, _shutdown.Token));
                 break;
             default:
                 // Unknown notifications and stray responses are ignored, as msgpack-rpc peers expect.
                 break;
+        }
+    }
+
+    private void Notified(Action<RequestContext> handler, RequestContext context)
+    {
+        try
+        {
+            handler(context);
+        }
+        catch (Exception e)
+        {
+            // A notification has no response to fail: the host hears of the bug through its log,
+            // and the helper goes on serving, as it does when a request handler throws.
+            Log(HelperLogLevel.Error, $"notification handler for '{context.Method}' failed: {e.GetType().Name}: {e.Message}",
+                new Dictionary<string, object?> { ["method"] = context.Method, ["exception"] = e.GetType().FullName });
         }
     }
 
@@ -216,15 +249,15 @@ public sealed class HelperRuntime
             return;
         }
 
-        var cancellation = new CancellationTokenSource();
-        if (!_inFlight.TryAdd(frame.MsgId, cancellation))
+        var request = new InFlightRequest();
+        if (!_inFlight.TryAdd(frame.MsgId, request))
         {
-            cancellation.Dispose();
+            request.Finish();
             Fail(frame.MsgId, new RpcError(RpcErrorCodes.InvalidParams, $"msgid {frame.MsgId} is already in flight"));
             return;
         }
 
-        var context = new RequestContext(this, frame.MsgId, frame.Method, frame.Params.ToArray(), isNotification: false, cancellation.Token);
+        var context = new RequestContext(this, frame.MsgId, frame.Method, frame.Params.ToArray(), isNotification: false, request.Token);
         if (handler.Inline)
         {
             _outbox.HandOff();
@@ -256,7 +289,7 @@ public sealed class HelperRuntime
         }
         finally
         {
-            if (_inFlight.TryRemove(context.MsgId, out var cancellation)) cancellation.Dispose();
+            if (_inFlight.TryRemove(context.MsgId, out var request)) request.Finish();
             if (_shutdown.IsCancellationRequested && _inFlight.IsEmpty) FinishShutdown();
         }
     }
@@ -266,16 +299,18 @@ public sealed class HelperRuntime
 
     private void BeginShutdown()
     {
-        _shutdown.Cancel();
+        // CancelAsync: callbacks registered on ShutdownRequested are user code, kept off the reader.
+        _ = _shutdown.CancelAsync();
         if (_inFlight.IsEmpty) FinishShutdown();
     }
 
     private void FinishShutdown()
     {
-        // Both the last handler and the reader may get here; answer the shutdown once.
-        if (Interlocked.Exchange(ref _finished, 1) != 0 || _done.Task.IsCompleted) return;
-        if (_shutdownRequestId is { } id)
+        // Both the last handler and the reader may get here; answer the shutdown requests once.
+        if (Interlocked.Exchange(ref _finished, 1) != 0) return;
+        while (_shutdownRequestIds.TryDequeue(out var id))
             Send(static (output, id) => FrameWriter.WriteResponse(output, id, [0xc0]), id);
+        _quiet.TrySetResult();
         _done.TrySetResult(0);
     }
 }

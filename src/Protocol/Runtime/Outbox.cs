@@ -40,7 +40,13 @@ internal sealed class Outbox
     public IBufferWriter<byte> Acquire()
     {
         Monitor.Enter(_gate);
-        while (_pending.WrittenCount > HighWater && !_broken && !_completed) Monitor.Wait(_gate);
+        while (_pending.WrittenCount > HighWater && !_broken && !_completed)
+        {
+            // Wake the writer before waiting for it: a batching reader's own frames did not (they
+            // wait for EndBatch), so without this the writer would sleep on and both wait for good.
+            Monitor.PulseAll(_gate);
+            Monitor.Wait(_gate);
+        }
         // Output is gone: keep accepting frames but drop them rather than grow without end.
         if (_broken) _pending.ResetWrittenCount();
         return _pending;

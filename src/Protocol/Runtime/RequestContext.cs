@@ -28,6 +28,7 @@ public sealed class RequestContext
     /// <summary>True for a notification (no response will be sent).</summary>
     public bool IsNotification { get; }
 
-    /// <summary>Cancelled when the host sends <c>$/cancel</c> for this msgid, or stdin reaches EOF.</summary>
+    /// <summary>Cancelled when the host sends <c>$/cancel</c> for this msgid, or stdin reaches EOF.
+    /// Callbacks registered on it run on the thread pool, never on the thread reading stdin.</summary>
     public CancellationToken CancellationToken { get; }
 }

@@ -103,6 +103,46 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
         Console.Error.Flush();
         return Args.Nil;
     })
+    .Handle("throwing_cancel_callback", async context =>
+    {
+        // User code on the request's token: it runs when the host cancels, and its failure must
+        // not reach the thread that cancelled (the reader). Registered last, so it runs first.
+        var delay = Task.Delay(Timeout.Infinite, context.CancellationToken);
+        using var registration = context.CancellationToken.Register(static () => throw new InvalidOperationException("cancellation callback failed"));
+        context.Runtime.Notify("registered", Args.Params(context.MsgId));
+        await delay;
+        return Args.Nil;
+    })
+    .Handle("slow_cancel_callback", async context =>
+    {
+        // Cleanup that takes a while when cancelled (a child to stop, a file to flush).
+        var ms = (int)Args.Int(context.Params, 0);
+        var delay = Task.Delay(Timeout.Infinite, context.CancellationToken);
+        using var registration = context.CancellationToken.Register(() => Thread.Sleep(ms));
+        context.Runtime.Notify("registered", Args.Params(context.MsgId));
+        await delay;
+        return Args.Nil;
+    })
+    .Handle("fail", context =>
+    {
+        // A handler's bug: the runtime must answer with an error and keep serving.
+        if (context.MsgId != 0) throw new InvalidOperationException(Args.Text(context.Params, 0));
+        return Args.Nil;
+    })
+    .OnNotification("throw", _ => throw new InvalidOperationException("thrown by the notification handler"))
+    .OnNotification("notify_back", context => context.Runtime.Notify("notified", context.Params.Span))
+    .Handle("log_throwing_field", context =>
+    {
+        // A long message makes the encoder commit bytes to the output before it reaches the field.
+        var message = new string('m', (int)Args.Int(context.Params, 0));
+        context.Runtime.Log(HelperLogLevel.Info, message, new Dictionary<string, object?> { ["bad"] = new ThrowingToString() });
+        return Args.Nil;
+    })
+    .Handle("log_reentrant_field", context =>
+    {
+        context.Runtime.Log(HelperLogLevel.Info, "outer", new Dictionary<string, object?> { ["field"] = new LoggingToString(context.Runtime) });
+        return Args.Nil;
+    })
     .Build();
 
 return await runtime.RunAsync();
