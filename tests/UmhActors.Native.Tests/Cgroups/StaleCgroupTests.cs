@@ -41,16 +41,36 @@ public sealed class StaleCgroupTests(ITestOutputHelper output)
         }
         finally
         {
-            orphan.Kill();
-            foreach (var directory in stale.Concat(live).Concat(foreign).Where(Directory.Exists))
+            // Thaw before the kill: a frozen v1 task acts on SIGKILL only once thawed.
+            var all = stale.Concat(live).Concat(foreign).ToList();
+            foreach (var directory in all.Where(Directory.Exists))
             {
                 var state = Path.Combine(directory, "freezer.state");
                 if (File.Exists(state)) File.WriteAllText(state, "THAWED\n");
                 var freeze = Path.Combine(directory, "cgroup.freeze");
                 if (File.Exists(freeze)) File.WriteAllText(freeze, "0\n");
-                Directory.Delete(directory);
             }
+            orphan.Kill();
+            await orphan.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+            foreach (var directory in all.Where(Directory.Exists)) await RemoveAsync(directory);
             orphan.Dispose();
+        }
+    }
+
+    private static async Task RemoveAsync(string directory)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(directory);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
         }
     }
 
