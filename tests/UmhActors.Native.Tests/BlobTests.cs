@@ -27,11 +27,25 @@ public sealed class BlobTests
     }
 
     [Fact]
-    public void Blob_reuses_one_memfd_for_every_launch()
+    public async Task Blob_reuses_one_memfd_for_every_launch()
     {
-        using var blob = TestBlobs.System("true");
-        var first = blob.GetSealedMemfd();
-        Assert.Same(first, blob.GetSealedMemfd());
+        // Each launch runs stat on its own executable and on the blob's memfd as the host holds
+        // it: one inode for both, and the same inode in every launch, is one memfd reused.
+        using var blob = TestBlobs.System("stat");
+        var memfd = blob.GetSealedMemfd();
+        var arguments = LaunchOptions.Default.WithArguments("-L", "-c", "%d:%i", "/proc/self/exe", $"/proc/{Environment.ProcessId}/fd/{memfd.Fd}");
+        var inodes = new List<string>();
+        for (var launch = 0; launch < 3; launch++)
+        {
+            var (stdout, stderr, exit) = await ProcessText.RunToEndAsync(HelperLauncher.Launch(blob, arguments));
+            Assert.True(exit.ExitCode == 0, stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.True(lines[0] == lines[1], $"launch {launch} ran inode {lines[0]}, not the blob's memfd {lines[1]}");
+            inodes.Add(lines[0]);
+        }
+        Assert.Single(inodes.Distinct());
+        Assert.Same(memfd, blob.GetSealedMemfd());
     }
 
     [Fact]

@@ -91,16 +91,22 @@ public sealed class HelperConnection : IAsyncDisposable
         {
             while (true)
             {
-                var read = await Process.Stdout!.ReadAsync(input.GetMemory());
-                var before = GC.GetAllocatedBytesForCurrentThread();
+                // Everything the host does with the bytes is measured, buffer growth and the
+                // decoding that ends in a violation included; only the wait for the pipe is not
+                // (its continuation may run on another thread).
+                var memory = Measured(input.GetMemory);
+                var read = await Process.Stdout!.ReadAsync(memory);
                 if (read == 0)
                 {
-                    input.Complete();
+                    Measured(() => { input.Complete(); return 0; });
                     break;
                 }
-                input.Advance(read);
-                while (input.TryReadFrame(out var frame)) Deliver(frame.Detach());
-                ReaderAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                Measured(() =>
+                {
+                    input.Advance(read);
+                    while (input.TryReadFrame(out var frame)) Deliver(frame.Detach());
+                    return 0;
+                });
             }
             Close(null);
         }
@@ -112,6 +118,19 @@ public sealed class HelperConnection : IAsyncDisposable
         {
             // Disposal closed the pipe under the pending read.
             Close(null);
+        }
+    }
+
+    private T Measured<T>(Func<T> step)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            return step();
+        }
+        finally
+        {
+            ReaderAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
         }
     }
 

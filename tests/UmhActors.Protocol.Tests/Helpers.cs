@@ -16,4 +16,8 @@ internal static class Helpers
     public static HelperProcess LaunchCSharp() => HelperLauncher.Launch(CSharp.Value);
 
     public static HelperConnection StartPython() => new(HelperLauncher.Launch(Python.Value));
+
+    /// <summary>The Python helper with its codec chosen: "builtin" or "msgpack" (python3-msgpack).</summary>
+    public static HelperConnection StartPython(string codec) =>
+        new(HelperLauncher.Launch(Python.Value, LaunchOptions.Default.WithEnvironment("UMH_PY_CODEC", codec)));
 }

@@ -175,8 +175,9 @@ public sealed class FrameChannel : IDisposable
                     _filled += count;
                     delivered |= DecodeAvailable(buffer);
                     // A short read emptied the pipe; whatever the helper writes next raises a new
-                    // edge, so the read that would only say EAGAIN is skipped.
-                    if (count < room) break;
+                    // edge, so the read that would only say EAGAIN is skipped. Not after a hang-up:
+                    // end of stream raises no edge of its own when it came with the last bytes.
+                    if (count < room && !_input.HungUp) break;
                 }
             }
             catch (ProtocolViolationException violation)

@@ -41,8 +41,15 @@ public abstract class PipeEnd : IDisposable, IReadinessHandler
     /// threw: the pipe gets no more events, so the helper cannot be served any more.</summary>
     internal Action<Exception>? CallbackFailed { get; set; }
 
+    /// <summary>True once an edge reported the other end closed (or an error): a read that returned
+    /// less than asked may then be followed by end of stream, which will raise no further edge.</summary>
+    internal bool HungUp => Volatile.Read(ref _hungUp);
+
+    private bool _hungUp;
+
     void IReadinessHandler.OnReady(uint events)
     {
+        if ((events & (uint)(Tmds.Linux.LibC.EPOLLHUP | Tmds.Linux.LibC.EPOLLRDHUP | Tmds.Linux.LibC.EPOLLERR)) != 0) Volatile.Write(ref _hungUp, true);
         Ready.Signal();
         ReadyCallback?.Invoke();
     }

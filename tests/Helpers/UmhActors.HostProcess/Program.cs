@@ -1,20 +1,51 @@
 using Akka.Actor;
+using MessagePack;
 using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
+using UmhActors.Native.Cgroups;
+using UmhActors.Native.Launch;
+using UmhActors.Requests;
 
-// Usage: UmhActors.HostProcess COUNT — starts COUNT test helpers, prints "pid N" for each once it
-// answers, prints "ready", then waits forever (the test kills this process).
-var count = args.Length > 0 ? int.Parse(args[0]) : 3;
+// A host in its own process, for what a test host cannot do to itself: die or exit.
+// Usage:
+//   UmhActors.HostProcess COUNT        starts COUNT test helpers, prints "pid N" for each once it
+//                                      answers, prints "ready", then waits forever (the test kills it).
+//   UmhActors.HostProcess exit COUNT   as above, but each helper also starts a grandchild (printed as
+//                                      "grandchild N"); after "ready" the host returns from Main: a
+//                                      normal exit that must leave no helper and no grandchild.
+//   UmhActors.HostProcess sweep        prints "first-sweep-before none", starts one helper in its own
+//                                      cgroup, prints "first-sweep-after" and the directories the
+//                                      automatic stale-cgroup sweep removed (or "none"), then exits.
+var mode = args.Length > 0 && !int.TryParse(args[0], out _) ? args[0] : "wait";
+var count = int.TryParse(args.LastOrDefault(), out var n) ? n : 3;
 var blob = HelperBlob.FromEmbeddedHelper(typeof(Program).Assembly, "testhelper");
 var system = ActorSystem.Create("orphan-host");
+
+if (mode == "sweep")
+{
+    Console.WriteLine("first-sweep-before " + (CgroupSupport.FirstSweep is null ? "none" : "ran"));
+    var helper = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithLaunch(LaunchOptions.Default.WithCgroup())), "helper");
+    await WaitReadyAsync(helper);
+    var sweep = CgroupSupport.FirstSweep;
+    Console.WriteLine("first-sweep-after " + (sweep is null ? "none" : string.Join("|", sweep.Removed.Prepend("ran"))));
+    return 0;
+}
+
 for (var i = 0; i < count; i++)
 {
     var helper = system.ActorOf(HelperActor.Props(blob), $"helper-{i}");
     var status = await WaitReadyAsync(helper);
     Console.WriteLine($"pid {status.Pid}");
+    if (mode == "exit")
+    {
+        var response = await helper.Ask<HelperResponse>(new HelperRequest("spawn_grandchild", MessagePackSerializer.Serialize(Array.Empty<object>())), TimeSpan.FromSeconds(10));
+        Console.WriteLine($"grandchild {response.GetResult<int>()}");
+    }
 }
 Console.WriteLine("ready");
+if (mode == "exit") return 0;
 await Task.Delay(Timeout.Infinite);
+return 0;
 
 static async Task<HelperStatus> WaitReadyAsync(IActorRef helper)
 {

@@ -27,6 +27,15 @@ internal static class Args
         w.Write(value);
     });
 
+    /// <summary>$/log params <c>[level, message, {}]</c> with the level as free text.</summary>
+    public static byte[] LogParams(string level, string message) => Write((ref MessagePackWriter w) =>
+    {
+        w.WriteArrayHeader(3);
+        w.Write(level);
+        w.Write(message);
+        w.WriteMapHeader(0);
+    });
+
     public static byte[] Encode(string value) => Write((ref MessagePackWriter w) => w.Write(value));
 
     public static readonly byte[] Nil = [0xc0];

@@ -97,6 +97,22 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
         context.Runtime.Log(level, Args.Text(context.Params, 1), new Dictionary<string, object?> { ["pid"] = Environment.ProcessId });
         return Args.Nil;
     })
+    .Handle("busy", context =>
+    {
+        // Occupies a thread-pool thread for [ms] with work, not a timer: a helper busy computing.
+        var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * Args.Int(context.Params, 0) / 1000;
+        var spins = 0L;
+        while (Stopwatch.GetTimestamp() < until) spins++;
+        return Args.Encode(Args.Int(context.Params, 0));
+    })
+    .Handle("log_raw", context =>
+    {
+        // [level, message] sent as a $/log record exactly as given, even a level no enum names.
+        var level = Args.Text(context.Params, 0);
+        var message = Args.Text(context.Params, 1);
+        context.Runtime.Notify("$/log", Args.LogParams(level, message));
+        return Args.Nil;
+    })
     .Handle("stderr", context =>
     {
         Console.Error.WriteLine(Args.Text(context.Params, 0));

@@ -5,15 +5,23 @@ Methods: echo (params back), sleep [ms] (cancellable; sends `cancelled [msgid]` 
 pid. Control: $/hello, $/ping (notification and request), $/cancel, $/shutdown, stdin EOF.
 Uses Debian's python3-msgpack; where it is missing, a minimal codec written from the
 MessagePack format (the subset this protocol uses) stands in, so the helper runs anywhere.
+UMH_PY_CODEC=builtin forces the built-in codec and UMH_PY_CODEC=msgpack requires python3-msgpack
+(the helper exits with code 2 without it), so tests cover both; $/hello names the codec in use
+as the capability "codec:builtin" or "codec:msgpack".
 """
 import os
 import sys
 import threading
 
-try:
-    import msgpack
-except ImportError:  # no python3-msgpack: fall back to the small codec below
-    msgpack = None
+CODEC_CHOICE = os.environ.get("UMH_PY_CODEC", "auto")
+msgpack = None
+if CODEC_CHOICE != "builtin":
+    try:
+        import msgpack
+    except ImportError:  # no python3-msgpack: fall back to the small codec below, unless it was required
+        if CODEC_CHOICE == "msgpack":
+            sys.stderr.write("pyhelper: UMH_PY_CODEC=msgpack but python3-msgpack is not installed\n")
+            sys.exit(2)
 
 PROTOCOL_VERSION = 1
 REQUEST, RESPONSE, NOTIFICATION = 0, 1, 2
@@ -171,6 +179,7 @@ class MiniMsgpack:
             return result, i
 
 
+CODEC_NAME = "codec:msgpack" if msgpack is not None else "codec:builtin"
 if msgpack is None:
     msgpack = MiniMsgpack
 
@@ -285,7 +294,7 @@ def main():
             comm.write("pyhelper")
     except OSError:
         pass
-    send([NOTIFICATION, "$/hello", [PROTOCOL_VERSION, "pyhelper", os.getpid(), ["echo", "cancel"]]])
+    send([NOTIFICATION, "$/hello", [PROTOCOL_VERSION, "pyhelper", os.getpid(), ["echo", "cancel", CODEC_NAME]]])
     threading.Thread(target=read_loop, daemon=True).start()
     done.wait()
     with out_lock:

@@ -58,22 +58,51 @@ public sealed class CgroupV2MimicTests : IDisposable
     {
         var cgroup = HelperCgroup.Create(_root.Probe(), "freezable", memoryLimitBytes: null);
         Assert.True(cgroup.CanFreeze);
-        var kernel = Task.Run(async () =>
-        {
-            while (File.ReadAllText(Path.Combine(cgroup.Path, "cgroup.freeze")) != "1\n") await Task.Delay(5);
-            MimicCgroupRoot.ReportFrozen(cgroup.Path, true);
-        });
+
+        var frozen = PlayKernel(cgroup.Path, frozen: true);
         cgroup.Freeze(TimeSpan.FromSeconds(10));
-        await kernel;
+        Assert.True(frozen.Reported, "Freeze returned before the kernel reported the cgroup frozen");
+        await frozen.Done.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(cgroup.IsFrozen);
 
-        MimicCgroupRoot.ReportFrozen(cgroup.Path, false);
-        cgroup.Thaw();
+        var thawed = PlayKernel(cgroup.Path, frozen: false);
+        cgroup.Thaw(TimeSpan.FromSeconds(10));
+        Assert.True(thawed.Reported, "Thaw returned before the kernel reported the cgroup thawed");
+        await thawed.Done.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("0\n", File.ReadAllText(Path.Combine(cgroup.Path, "cgroup.freeze")));
         Assert.False(cgroup.IsFrozen);
         cgroup.Remove();
         Assert.False(Directory.Exists(cgroup.Path));
         Assert.Throws<ObjectDisposedException>(() => cgroup.Freeze());
+    }
+
+    /// <summary>Plays the kernel: once the library asked for the state, takes a while to reach it,
+    /// then reports it in cgroup.events (Reported is set just before the report is written).</summary>
+    private static KernelReport PlayKernel(string cgroupPath, bool frozen)
+    {
+        var report = new KernelReport();
+        report.Done = Task.Run(async () =>
+        {
+            var requested = frozen ? "1\n" : "0\n";
+            while (File.ReadAllText(Path.Combine(cgroupPath, "cgroup.freeze")) != requested) await Task.Delay(5);
+            await Task.Delay(100);
+            report.Reported = true;
+            MimicCgroupRoot.ReportFrozen(cgroupPath, frozen);
+        });
+        return report;
+    }
+
+    private sealed class KernelReport
+    {
+        private volatile bool _reported;
+
+        public bool Reported
+        {
+            get => _reported;
+            set => _reported = value;
+        }
+
+        public Task Done { get; set; } = Task.CompletedTask;
     }
 
     [Fact]

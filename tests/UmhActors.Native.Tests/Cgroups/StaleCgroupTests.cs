@@ -26,8 +26,10 @@ public sealed class StaleCgroupTests(ITestOutputHelper output)
         {
             foreach (var directory in stale.Concat(live).Concat(foreign)) Directory.CreateDirectory(directory);
             foreach (var directory in stale) File.WriteAllText(Path.Combine(directory, "cgroup.procs"), orphan.Pid + "\n");
-            var freezerState = stale.Select(d => Path.Combine(d, "freezer.state")).FirstOrDefault(File.Exists);
-            if (freezerState is not null) await FreezeAsync(freezerState);
+            // Frozen by the freeze its dead host never undid: v1 freezer or v2 cgroup.freeze.
+            var frozen = await FreezeAsync(stale);
+            var canFreeze = CgroupSupport.Current.Backend == CgroupBackend.V2 || CgroupSupport.Current.V1FreezerDirectory is not null;
+            Assert.Equal(canFreeze, frozen);
 
             var sweep = CgroupSupport.RemoveStaleCgroups();
             output.WriteLine($"removed [{string.Join(", ", sweep.Removed)}], failed [{string.Join(", ", sweep.Failed)}]");
@@ -39,14 +41,36 @@ public sealed class StaleCgroupTests(ITestOutputHelper output)
         }
         finally
         {
-            orphan.Kill();
-            foreach (var directory in stale.Concat(live).Concat(foreign).Where(Directory.Exists))
+            // Thaw before the kill: a frozen v1 task acts on SIGKILL only once thawed.
+            var all = stale.Concat(live).Concat(foreign).ToList();
+            foreach (var directory in all.Where(Directory.Exists))
             {
                 var state = Path.Combine(directory, "freezer.state");
                 if (File.Exists(state)) File.WriteAllText(state, "THAWED\n");
-                Directory.Delete(directory);
+                var freeze = Path.Combine(directory, "cgroup.freeze");
+                if (File.Exists(freeze)) File.WriteAllText(freeze, "0\n");
             }
+            orphan.Kill();
+            await orphan.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+            foreach (var directory in all.Where(Directory.Exists)) await RemoveAsync(directory);
             orphan.Dispose();
+        }
+    }
+
+    private static async Task RemoveAsync(string directory)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(directory);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
         }
     }
 
@@ -74,14 +98,35 @@ public sealed class StaleCgroupTests(ITestOutputHelper output)
         return exited.Id;
     }
 
-    private static async Task FreezeAsync(string freezerState)
+    // True once the helper in one of the directories is frozen; false where no freezer exists.
+    private static async Task<bool> FreezeAsync(IEnumerable<string> directories)
     {
-        File.WriteAllText(freezerState, "FROZEN\n");
+        foreach (var directory in directories)
+        {
+            var v1 = Path.Combine(directory, "freezer.state");
+            var v2 = Path.Combine(directory, "cgroup.freeze");
+            if (File.Exists(v1))
+            {
+                File.WriteAllText(v1, "FROZEN\n");
+                return await EventuallyAsync(() => File.ReadAllText(v1).Trim() == "FROZEN");
+            }
+            if (File.Exists(v2))
+            {
+                File.WriteAllText(v2, "1\n");
+                return await EventuallyAsync(() => File.ReadAllLines(Path.Combine(directory, "cgroup.events")).Contains("frozen 1"));
+            }
+        }
+        return false;
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (File.ReadAllText(freezerState).Trim() != "FROZEN")
+        while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "the test cgroup did not freeze");
             await Task.Delay(5);
         }
+        return true;
     }
 }

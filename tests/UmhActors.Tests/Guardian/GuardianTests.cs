@@ -3,6 +3,7 @@ using UmhActors.Failures;
 using UmhActors.Guardian;
 using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
+using UmhActors.Native.Cgroups;
 using UmhActors.Native.Launch;
 using UmhActors.Native.OneShot;
 using UmhActors.Requests;
@@ -13,22 +14,39 @@ using Xunit.Abstractions;
 
 namespace UmhActors.Tests.Guardian;
 
-public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
+public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output, SingleThreadDispatcher)
 {
+    // One thread for the actors that must act in the order their messages were sent.
+    private const string SingleThreadDispatcher = """
+        one-thread-dispatcher {
+          type = ForkJoinDispatcher
+          throughput = 100
+          dedicated-thread-pool { thread-count = 1 }
+        }
+        """;
+
     private UmhGuardian Guardian => UmhGuardian.Get(Sys);
 
     [Fact]
     public async Task Launches_during_Freezing_wait_and_complete_after_thaw_in_order()
     {
         await Guardian.FreezeAsync(Patience);
-        var helpers = Enumerable.Range(0, 3).Select(i => Sys.ActorOf(HelperActor.Props(TestHelperBlob.Instance), $"frozen-{i}")).ToArray();
-        await Task.Delay(300);
+        var helpers = new List<IActorRef>();
+        for (var i = 0; i < 3; i++)
+        {
+            // One thread runs all three actors, so each launches as soon as its permit is its turn:
+            // the order of their pids is the order the guardian released them.
+            helpers.Add(Sys.ActorOf(HelperActor.Props(TestHelperBlob.Instance).WithDispatcher("one-thread-dispatcher"), $"frozen-{i}"));
+            await AwaitConditionAsync(async () => (await Guardian.GetStatusAsync()).Waiting == helpers.Count, Patience);
+        }
         foreach (var helper in helpers)
             Assert.Equal(0, (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).Pid);
-        Assert.Equal(3, (await Guardian.GetStatusAsync()).Waiting);
 
         await Guardian.EnableAsync();
-        foreach (var helper in helpers) Assert.True(await WaitReadyAsync(helper) > 0);
+        var pids = new List<int>();
+        foreach (var helper in helpers) pids.Add(await WaitReadyAsync(helper));
+        Assert.All(pids, pid => Assert.True(pid > 0));
+        Assert.True(pids.SequenceEqual(pids.Order()), $"launched out of order: pids {string.Join(", ", pids)}");
     }
 
     [Fact]
@@ -125,21 +143,20 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
     {
         var (helper, pid) = await StartHelperAsync();
         await Guardian.FreezeAsync(Patience, freezeRunning: true);
-        string? stateWhileFrozen;
         Task<int> call;
         try
         {
-            await HostCensus.EventuallyAsync(() => HostCensus.ReadStat($"/proc/{pid}")?.State == 'T', Patience);
-            stateWhileFrozen = HostCensus.ReadStat($"/proc/{pid}")?.State.ToString();
+            Assert.True(await HostCensus.EventuallyAsync(() => HostCensus.ReadStat($"/proc/{pid}")?.State == 'T', Patience), "the helper was not stopped");
             call = new HelperClient(helper).CallAsync<int[], int>("add", [20, 22]);
-            await Task.Delay(500);
+            // Sent to the helper, which cannot read it while stopped.
+            await AwaitConditionAsync(async () => (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).InFlight == 1, Patience);
+            Assert.Equal('T', HostCensus.ReadStat($"/proc/{pid}")?.State);
             Assert.False(call.IsCompleted, "a frozen helper answered");
         }
         finally
         {
             await Guardian.EnableAsync();
         }
-        Assert.Equal("T", stateWhileFrozen);
         Assert.Equal(42, await call.WaitAsync(Patience));
     }
 
@@ -147,24 +164,25 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
     public async Task Helpers_with_a_cgroup_are_frozen_by_the_cgroup_freezer()
     {
         var options = HelperOptions.Default.WithLaunch(LaunchOptions.Default.WithCgroup());
-        var (helper, _) = await StartHelperAsync(options);
+        var (helper, pid) = await StartHelperAsync(options);
+        Assert.False(CgroupFrozen(pid));
         await Guardian.FreezeAsync(Patience, freezeRunning: true);
-        bool frozen;
         Task<int> call;
         try
         {
-            var freezerState = await helper.Ask<HelperFreezeDone>(new SetHelperFrozen(true), Patience);
-            frozen = freezerState.How == "cgroup";
+            // The guardian, not the test, froze it: the kernel's freezer says so.
+            Assert.True(CgroupFrozen(pid), "the guardian did not freeze the helper's cgroup");
             call = new HelperClient(helper).CallAsync<int[], int>("add", [1, 2]);
-            await Task.Delay(300);
-            Assert.False(call.IsCompleted);
+            await AwaitConditionAsync(async () => (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).InFlight == 1, Patience);
+            Assert.True(CgroupFrozen(pid));
+            Assert.False(call.IsCompleted, "a frozen helper answered");
         }
         finally
         {
             await Guardian.EnableAsync();
         }
-        Assert.True(frozen);
         Assert.Equal(3, await call.WaitAsync(Patience));
+        Assert.False(CgroupFrozen(pid));
     }
 
     [Fact]
@@ -175,11 +193,21 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
         var decisions = CreateTestProbe();
         Sys.EventStream.Subscribe(decisions.Ref, typeof(HelperSupervisionDecision));
         await Guardian.FreezeAsync(Patience, freezeRunning: true);
-        // Frozen for well over the watchdog's timeout.
-        await Task.Delay(2500);
-        await Guardian.EnableAsync();
-        decisions.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            Assert.True(await HostCensus.EventuallyAsync(() => HostCensus.ReadStat($"/proc/{pid}")?.State == 'T', Patience), "the helper was not frozen");
+            // Frozen for over twice the watchdog's timeout: a watchdog that pinged a frozen helper
+            // would have declared it hung by now (FailureKindTests shows one does for a live hang).
+            decisions.ExpectNoMsg(TimeSpan.FromMilliseconds(2500));
+            Assert.Equal('T', HostCensus.ReadStat($"/proc/{pid}")?.State);
+        }
+        finally
+        {
+            await Guardian.EnableAsync();
+        }
+        Assert.Equal(5, await new HelperClient(helper).CallAsync<int[], int>("add", [2, 3]).WaitAsync(Patience));
         Assert.Equal(pid, (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).Pid);
+        decisions.ExpectNoMsg(TimeSpan.Zero);
     }
 
     [Fact]
@@ -192,7 +220,8 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
         try
         {
             await Assert.ThrowsAsync<HelperCrashedException>(() => new HelperClient(helper).SendAsync(Call("crash")));
-            await Task.Delay(500);
+            // The restart has asked for its permit and waits for it: it can only launch on thaw.
+            await AwaitConditionAsync(async () => (await Guardian.GetStatusAsync()).Waiting == 1, Patience);
             pidWhileFrozen = (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).Pid;
         }
         finally
@@ -213,6 +242,22 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output)
         events.FishForMessage<GuardianStatus>(s => s.State == GuardianState.Freezing, Patience);
         await Guardian.EnableAsync();
         events.FishForMessage<GuardianStatus>(s => s.State == GuardianState.Enabled, Patience);
+    }
+
+    // Whether the kernel reports the helper's own cgroup frozen: v1 freezer.state, v2 cgroup.events.
+    private static bool CgroupFrozen(int pid)
+    {
+        var support = CgroupSupport.Current;
+        foreach (var line in File.ReadAllLines($"/proc/{pid}/cgroup"))
+        {
+            var parts = line.Split(':', 3);
+            var name = Path.GetFileName(parts[2]);
+            if (support.Backend == CgroupBackend.V1 && parts[1].Split(',').Contains("freezer"))
+                return File.ReadAllText(Path.Combine(support.HostDirectories[1], name, "freezer.state")).Trim() == "FROZEN";
+            if (support.Backend == CgroupBackend.V2 && parts[0] == "0")
+                return File.ReadAllLines(Path.Combine(support.HostDirectories[0], name, "cgroup.events")).Contains("frozen 1");
+        }
+        throw new InvalidOperationException($"helper {pid} is in no freezer cgroup");
     }
 
     private static async Task AwaitConditionAsync(Func<Task<bool>> condition, TimeSpan timeout)

@@ -30,7 +30,8 @@ public sealed class HelperEventsTests(ITestOutputHelper output) : HelperSpec(out
         var (helper, pid) = await StartHelperAsync();
         var events = CreateTestProbe();
         await helper.Ask<HelperEventsSubscribed>(new SubscribeHelperEvents(events.Ref), Patience);
-        await EventFilter.Info(contains: "something odd happened").ExpectOneAsync(Patience, async () =>
+        // The log line names the helper and its pid, as the README promises.
+        await EventFilter.Info(contains: $"[helper testhelper pid {pid} stderr] something odd happened").ExpectOneAsync(Patience, async () =>
             await new HelperClient(helper).SendAsync(Call("stderr", "something odd happened")));
         var line = events.FishForMessage<HelperStderrLine>(_ => true, Patience);
         Assert.Equal("something odd happened", line.Line);
