@@ -54,10 +54,12 @@ for p in "${projects[@]}"; do
     out="$root/artifacts/mutation/$p/$(date -u +%Y%m%dT%H%M%SZ)"
     mkdir -p "$out"
     # coverage-analysis is a config-file setting in Stryker 5: write one per run.
-    python3 - "$out/stryker-config.json" "$filter" "${mutate[@]}" <<'EOF'
+    # The progress bar needs a terminal; elsewhere (a log file) one dot per mutant tested shows progress.
+    if [[ -t 1 ]]; then progress=progress; else progress=dots; fi
+    python3 - "$out/stryker-config.json" "$progress" "$filter" "${mutate[@]}" <<'EOF'
 import json, sys
-path, flt, globs = sys.argv[1], sys.argv[2], sys.argv[3:]
-cfg = {"coverage-analysis": "perTest", "reporters": ["progress", "html", "json"],
+path, progress, flt, globs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+cfg = {"coverage-analysis": "perTest", "reporters": [progress, "html", "json"],
        "thresholds": {"high": 80, "low": 60, "break": 0}}
 if flt: cfg["test-case-filter"] = flt
 if globs: cfg["mutate"] = globs
@@ -67,7 +69,7 @@ EOF
           --concurrency "$concurrency" --output "$out" --skip-version-check)
     [[ -n $since ]] && args+=("--since:$since")
     echo "== mutation testing $p (${src[$p]} against ${tests[$p]}), report in ${out#"$root"/}"
-    (cd "$(dirname "${src[$p]}")" && dotnet "${args[@]}") 2>&1 | tee "$out/stryker.log" | grep -vE '^\s*$|Tests? (run|progress)' || true
+    (cd "$(dirname "${src[$p]}")" && dotnet "${args[@]}") 2>&1 | tee "$out/stryker.log" | grep -vE '^\s*$' || true
     report=$(find "$out" -name mutation-report.json | head -1)
     if [[ -z $report ]]; then
         summaries+=("$p: no report (see ${out#"$root"/}/stryker.log)"); status=1; continue
