@@ -85,7 +85,7 @@ internal sealed class RequestBookHarness : IDisposable
     {
         if (Current is not { } current) return;
         Current = null;
-        current.Retire(TimeSpan.FromSeconds(2));
+        current.Retire(TimeSpan.FromSeconds(2), graceful: false);
         Book.FailInFlight(new HelperStoppedException("testhelper"));
     }
 
@@ -110,7 +110,7 @@ internal sealed class RequestBookHarness : IDisposable
                 var current = Current;
                 Current = null;
                 current.Exited = true;
-                current.Retire(TimeSpan.Zero);
+                current.Retire(TimeSpan.Zero, graceful: false);
                 Book.FailInFlight(new HelperStoppedException("testhelper"));
                 break;
         }
