@@ -100,9 +100,6 @@ switch (mode)
         for (var round = 0; round < rounds; round++)
         {
             var helpers = new List<HelperProcess>();
-            // Thread-pool work that blocks makes the runtime inject threads (each needing fds)
-            // while the host sits at its fd ceiling.
-            var burst = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Thread.Sleep(30))).ToArray();
             while (helpers.Count < 1000)
             {
                 try
@@ -121,6 +118,9 @@ switch (mode)
                     break;
                 }
             }
+            // While the host holds as many helpers as it may: thread-pool work that blocks makes the
+            // runtime inject threads (each needing fds), and new code gets compiled and loaded.
+            var burst = Enumerable.Range(0, 16).Select(i => Task.Run(() => Thread.Sleep(20 + i))).ToArray();
             Task.WaitAll(burst);
             foreach (var helper in helpers) helper.Dispose();
             Task.WaitAll(helpers.Select(h => h.Exited).ToArray(), TimeSpan.FromSeconds(30));
