@@ -96,6 +96,7 @@ switch (mode)
         var rounds = int.Parse(args[1]);
         var refused = 0;
         var refusedBy = new HashSet<string>();
+        string? refusal = null;
         var other = new HashSet<string>();
         for (var round = 0; round < rounds; round++)
         {
@@ -110,6 +111,7 @@ switch (mode)
                 {
                     refused++;
                     refusedBy.Add(e.Call);
+                    refusal ??= e.Message;
                     break;
                 }
                 catch (Exception e)
@@ -128,6 +130,7 @@ switch (mode)
         }
         Report("refused", refused.ToString());
         Report("refused-by", string.Join(",", refusedBy));
+        Report("refusal", refusal ?? "");
         Report("other", string.Join(" | ", other));
         break;
     }
