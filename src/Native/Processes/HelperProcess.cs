@@ -54,6 +54,7 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
             throw;
         }
     }
+
     /// <summary>The blob's name (or path) the helper was started from.</summary>
     public string Name { get; }
 
@@ -169,7 +170,8 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
 
     /// <summary>Kills the process group if the helper still runs and closes the pipes. Every step
     /// is tried even when an earlier one fails; the first failure is thrown after all have run.</summary>
-    /// <exception cref="NativeCallException">The kill failed (the pipes are closed regardless).</exception>
+    /// <exception cref="IOException">The kill (<see cref="NativeCallException"/>) or the thaw that lets a
+    /// v1-frozen helper act on it (<see cref="CgroupException"/>) failed; the pipes are closed regardless.</exception>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -96,13 +96,11 @@ switch (mode)
         var rounds = int.Parse(args[1]);
         var refused = 0;
         var refusedBy = new HashSet<string>();
+        string? refusal = null;
         var other = new HashSet<string>();
         for (var round = 0; round < rounds; round++)
         {
             var helpers = new List<HelperProcess>();
-            // Thread-pool work that blocks makes the runtime inject threads (each needing fds)
-            // while the host sits at its fd ceiling.
-            var burst = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Thread.Sleep(30))).ToArray();
             while (helpers.Count < 1000)
             {
                 try
@@ -113,6 +111,7 @@ switch (mode)
                 {
                     refused++;
                     refusedBy.Add(e.Call);
+                    refusal ??= e.Message;
                     break;
                 }
                 catch (Exception e)
@@ -121,6 +120,9 @@ switch (mode)
                     break;
                 }
             }
+            // While the host holds as many helpers as it may: thread-pool work that blocks makes the
+            // runtime inject threads (each needing fds), and new code gets compiled and loaded.
+            var burst = Enumerable.Range(0, 16).Select(i => Task.Run(() => Thread.Sleep(20 + i))).ToArray();
             Task.WaitAll(burst);
             foreach (var helper in helpers) helper.Dispose();
             Task.WaitAll(helpers.Select(h => h.Exited).ToArray(), TimeSpan.FromSeconds(30));
@@ -128,6 +130,7 @@ switch (mode)
         }
         Report("refused", refused.ToString());
         Report("refused-by", string.Join(",", refusedBy));
+        Report("refusal", refusal ?? "");
         Report("other", string.Join(" | ", other));
         break;
     }

@@ -62,6 +62,9 @@ public sealed class FdExhaustionTests
         Assert.Equal("50", host["refused"]);
         // Refused by the reserve check, before any fd was taken: not by a system call at the limit.
         Assert.Equal(Launch.LaunchFailedException.FdReserveCall, host["refused-by"]);
+        // The error says what a helper costs and which limit to raise.
+        Assert.Contains("a running helper keeps 4", host["refusal"]);
+        Assert.Contains("raise RLIMIT_NOFILE", host["refusal"]);
         Assert.Equal("", host["other"]);
     }
 }

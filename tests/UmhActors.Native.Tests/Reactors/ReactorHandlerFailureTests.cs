@@ -19,6 +19,7 @@ public sealed class ReactorHandlerFailureTests
         await using var faulty = HelperLauncher.Start(target, LaunchOptions.Default, null, reactor);
         await using var healthy = HelperLauncher.Start(target, LaunchOptions.Default, null, reactor);
         faulty.Stdout!.ReadyCallback = () => throw new InvalidOperationException("bug in a receiver");
+        var failuresBefore = Reactor.HandlerFailureCount;
 
         await faulty.Stdin!.WriteAsync(Encoding.UTF8.GetBytes("wake the callback\n"));
 
@@ -28,6 +29,7 @@ public sealed class ReactorHandlerFailureTests
         // The pipe is deaf now (no more readiness) and says why instead of waiting forever.
         var failure = await Assert.ThrowsAsync<ReadinessCallbackException>(() => faulty.Stdout.ReadAsync(buffer).AsTask().WaitAsync(ProcessText.Timeout));
         Assert.IsType<InvalidOperationException>(failure.InnerException);
+        Assert.True(Reactor.HandlerFailureCount > failuresBefore);
 
         await healthy.Stdin!.WriteAsync(Encoding.UTF8.GetBytes("still served\n"));
         var n = await healthy.Stdout!.ReadAsync(buffer).AsTask().WaitAsync(ProcessText.Timeout);
