@@ -12,7 +12,8 @@ namespace UmhActors.Supervision;
 /// <param name="Kind">How the helper ended.</param>
 /// <param name="Directive">What the actor does about it.</param>
 /// <param name="Attempt">For restarts: the consecutive restart number (1 for the first).</param>
-/// <param name="Delay">For restarts: the backoff before the new helper is launched.</param>
+/// <param name="Delay">For restarts: the backoff before the new helper is launched. For escalations:
+/// the backoff after which the actor launches a new helper itself, should its supervisor resume it.</param>
 /// <param name="IntensityExceeded">True when the directive comes from exceeding the restart intensity.</param>
 /// <param name="Failure">The failure with its evidence.</param>
 public sealed record HelperSupervisionDecision(

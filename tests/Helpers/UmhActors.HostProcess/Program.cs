@@ -5,6 +5,7 @@ using UmhActors.Native.Blobs;
 using UmhActors.Native.Cgroups;
 using UmhActors.Native.Launch;
 using UmhActors.Requests;
+using UmhActors.Supervision;
 
 // A host in its own process, for what a test host cannot do to itself: die or exit.
 // Usage:
@@ -16,9 +17,25 @@ using UmhActors.Requests;
 //   UmhActors.HostProcess sweep        prints "first-sweep-before none", starts one helper in its own
 //                                      cgroup, prints "first-sweep-after" and the directories the
 //                                      automatic stale-cgroup sweep removed (or "none"), then exits.
+//   UmhActors.HostProcess memory-limit starts one test helper with a 64 MiB memory limit, prints
+//                                      "decision KIND DIRECTIVE INNER-EXCEPTION-TYPE" for each supervision
+//                                      decision and "terminated" once the helper's actor has stopped,
+//                                      then exits (for a host where cgroups cannot be used).
 var mode = args.Length > 0 && !int.TryParse(args[0], out _) ? args[0] : "wait";
 var count = int.TryParse(args.LastOrDefault(), out var n) ? n : 3;
 var blob = HelperBlob.FromEmbeddedHelper(typeof(Program).Assembly, "testhelper");
+if (mode == "memory-limit")
+{
+    var limited = ActorSystem.Create("memory-limit-host");
+    var done = new TaskCompletionSource();
+    var reporter = limited.ActorOf(Props.Create(() => new DecisionReporter(done)));
+    limited.EventStream.Subscribe(reporter, typeof(HelperSupervisionDecision));
+    var options = HelperOptions.Default.WithLaunch(LaunchOptions.Default.WithMemoryLimit(64L * 1024 * 1024));
+    reporter.Tell(limited.ActorOf(HelperActor.Props(blob, options), "limited"));
+    await done.Task;
+    await limited.Terminate();
+    return 0;
+}
 var system = ActorSystem.Create("orphan-host");
 
 if (mode == "sweep")
@@ -56,4 +73,20 @@ static async Task<HelperStatus> WaitReadyAsync(IActorRef helper)
         await Task.Delay(25);
     }
     throw new TimeoutException("helper never became ready");
+}
+
+/// <summary>Prints each supervision decision and the watched helper actor's end.</summary>
+internal sealed class DecisionReporter : ReceiveActor
+{
+    public DecisionReporter(TaskCompletionSource done)
+    {
+        Receive<IActorRef>(helper => Context.Watch(helper));
+        Receive<HelperSupervisionDecision>(d =>
+            Console.WriteLine($"decision {d.Kind} {d.Directive} {d.Failure.InnerException?.GetType().Name ?? "none"}"));
+        Receive<Terminated>(_ =>
+        {
+            Console.WriteLine("terminated");
+            done.TrySetResult();
+        });
+    }
 }
