@@ -60,11 +60,13 @@ public sealed class BlobTests
     [Fact]
     public void Pin_mismatch_is_refused_before_anything_runs()
     {
-        using var blob = TestBlobs.Shell("pinned", "touch /tmp/umh-pin-should-not-exist").WithSha256Pin(new string('0', 64));
+        // A path of this run's own: /tmp is shared with other test runs on the machine.
+        var witness = Path.Combine(Path.GetTempPath(), $"umh-pin-should-not-exist-{Guid.NewGuid():N}");
+        using var blob = TestBlobs.Shell("pinned", $"touch {witness}").WithSha256Pin(new string('0', 64));
         var error = Assert.Throws<BlobPinMismatchException>(() => HelperLauncher.Launch(blob));
         Assert.Equal("pinned", error.BlobName);
         Assert.Contains("nothing was executed", error.Message);
-        Assert.False(File.Exists("/tmp/umh-pin-should-not-exist"));
+        Assert.False(File.Exists(witness));
     }
 
     [Fact]
