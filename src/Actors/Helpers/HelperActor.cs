@@ -23,6 +23,9 @@ namespace UmhActors.Helpers;
 /// replacement is being launched, wait in the queue (bounded by <see cref="HelperOptions.MaxQueued"/>
 /// and by their own timeouts). At most <see cref="HelperOptions.MaxInFlight"/> requests are sent at
 /// once; beyond both bounds a request is rejected with <see cref="HelperOverloadedException"/>. A
+/// request that breaks the limits the helper enforces (method length, params shape, nesting,
+/// collection and string sizes, frame size) is rejected alone with
+/// <see cref="InvalidHelperRequestException"/> and never sent. A
 /// request that outlives its timeout fails with <see cref="HelperTimeoutException"/> and the helper
 /// is sent <c>$/cancel</c>.</para>
 /// <para>When the helper dies, every request in flight fails at once with the same

@@ -13,7 +13,7 @@ namespace UmhActors.Helpers;
 /// <para>The Ask's own timeout follows the request's: its <see cref="HelperRequest.Timeout"/> plus a
 /// grace of 5 s (the actor fails the request at its deadline, so the grace only matters when the
 /// actor is gone or its mailbox is far behind); none for <see cref="Timeout.InfiniteTimeSpan"/> or
-/// timeouts at <see cref="HelperOptions.MaxRequestTimeout"/> (the caller's token is then the way out).
+/// timeouts within 5 s of <see cref="HelperOptions.MaxRequestTimeout"/> (the caller's token is then the way out).
 /// A request without a timeout of its own gets the actor's <see cref="HelperOptions.RequestTimeout"/>,
 /// which the client does not know: <c>askTimeout</c> stands for it.</para>
 /// <para>When the caller's token is cancelled or the Ask times out, the request is cancelled too
@@ -84,7 +84,8 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     private TimeSpan? AskTimeoutFor(HelperRequest request)
     {
         if (request.Timeout is not { } timeout || !RequestTimeouts.IsValid(timeout)) return _askTimeout;
-        if (timeout == Timeout.InfiniteTimeSpan || timeout >= HelperOptions.MaxRequestTimeout) return null;
+        // Beyond the longest timer wait there is no Ask timeout: the caller's token is the way out.
+        if (timeout == Timeout.InfiniteTimeSpan || timeout > HelperOptions.MaxRequestTimeout - AskGrace) return null;
         return timeout + AskGrace;
     }
 }

@@ -49,7 +49,8 @@ internal static class RequestValidator
         // collection opens level 2: here, level 1 of at most MaxDepth - 1. As in the helper's
         // scanner, only a collection with entries opens a level.
         var maxLevels = limits.MaxDepth - 1;
-        Span<long> remaining = maxLevels < 128 ? stackalloc long[maxLevels + 1] : new long[maxLevels + 1];
+        // Params rarely nest deeply: a small stack first, the full one only when needed.
+        Span<long> remaining = stackalloc long[Math.Min(maxLevels + 1, ShallowLevels)];
         var depth = 0;
         remaining[0] = 1;
         var position = 0;
@@ -67,6 +68,22 @@ internal static class RequestValidator
                 return (HelperRequestProblem.MalformedParams, bytes.IsEmpty ? "the params are empty (not one MessagePack value)" : "the params end in the middle of a value");
 
             var code = bytes[position];
+            if (code <= 0x7f || code >= 0xe0 || code is 0xc0 or 0xc2 or 0xc3)
+            {
+                // One-byte values (small integers, nil, booleans): the bulk of most params.
+                position++;
+                remaining[depth]--;
+                continue;
+            }
+            if (code is >= 0xca and <= 0xd8)
+            {
+                // Numbers and fixext: a fixed body, no limit to check.
+                var size = 1 + (int)FixedBodyLength(code);
+                if (bytes.Length - position < size) return (HelperRequestProblem.MalformedParams, "the params end in the middle of a value");
+                position += size;
+                remaining[depth]--;
+                continue;
+            }
             if (code == 0xc1) return (HelperRequestProblem.MalformedParams, $"code 0xc1 at byte {position} is never used in MessagePack");
             var (headerLength, kind) = Classify(code);
             if (bytes.Length - position < headerLength) return (HelperRequestProblem.MalformedParams, "the params end in the middle of a value");
@@ -96,9 +113,17 @@ internal static class RequestValidator
             if (children == 0) continue;
             if (depth + 1 > maxLevels)
                 return (HelperRequestProblem.NestingTooDeep, $"arrays and maps nest deeper than the helper's limit of {limits.MaxDepth} (the frame array counts as 1)");
+            if (depth + 1 == remaining.Length)
+            {
+                var deeper = new long[maxLevels + 1];
+                remaining.CopyTo(deeper);
+                remaining = deeper;
+            }
             remaining[++depth] = children;
         }
     }
+
+    private const int ShallowLevels = 16;
 
     private enum ValueKind : byte { Fixed, FixedBody, Bytes, Array, Map }
 

@@ -6,12 +6,17 @@ namespace UmhActors.Requests;
 /// Ask a helper actor to call <paramref name="Method"/> with <paramref name="RawParams"/> (exactly one
 /// MessagePack value). The reply is a <see cref="HelperResponse"/>, or a <c>Status.Failure</c>
 /// carrying a <see cref="HelperErrorException"/>, <see cref="HelperTimeoutException"/>,
-/// <see cref="HelperOverloadedException"/>, <see cref="HelperStoppedException"/> or the helper's
-/// <see cref="Failures.HelperFailureException"/> when it died with the request in flight.
+/// <see cref="HelperOverloadedException"/>, <see cref="HelperStoppedException"/>, the helper's
+/// <see cref="Failures.HelperFailureException"/> when it died with the request in flight,
+/// <see cref="InvalidHelperRequestException"/> or <see cref="HelperRequestTooLargeException"/> when
+/// the request breaks the helper's limits (it is then not sent), or an
+/// <see cref="OperationCanceledException"/> after a <see cref="Helpers.CancelHelperRequest"/>.
 /// </summary>
 /// <param name="Method">The helper method; names starting with <c>$/</c> are reserved.</param>
-/// <param name="RawParams">The params, already MessagePack-encoded.</param>
-/// <param name="Timeout">Overrides the helper's default request timeout.</param>
+/// <param name="RawParams">The params, already MessagePack-encoded: exactly one value.</param>
+/// <param name="Timeout">Overrides the helper's default request timeout: positive (capped to
+/// <see cref="Helpers.HelperOptions.MaxRequestTimeout"/>) or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+/// for none; zero or negative is rejected.</param>
 public sealed record HelperRequest(string Method, ReadOnlyMemory<byte> RawParams, TimeSpan? Timeout = null)
 {
     private static readonly byte[] EmptyArray = [0x90];
