@@ -102,6 +102,25 @@ public sealed class TransientLaunchFailureTests(ITestOutputHelper output) : Help
         Assert.Equal(HelperDirective.Stop, policy.For(HelperFailureKind.LaunchFailed).Directive);
     }
 
+    [Theory]
+    [InlineData(24, true)] // EMFILE
+    [InlineData(23, true)] // ENFILE
+    [InlineData(11, true)] // EAGAIN
+    [InlineData(12, true)] // ENOMEM
+    [InlineData(8, false)] // ENOEXEC
+    [InlineData(13, false)] // EACCES
+    public void The_transient_flag_travels_from_the_launch_failure_even_when_wrapped(int errno, bool transient)
+    {
+        var launch = new LaunchFailedException("h", "pidfd_open", errno);
+        foreach (var inner in new Exception[] { launch, new InvalidOperationException("reactor registration failed", launch) })
+        {
+            var failure = new HelperLaunchFailedException("h", 0, null, TimeSpan.Zero, "could not be started", inner);
+            Assert.Equal(transient, failure.IsTransient);
+            Assert.Equal(transient ? HelperFailureKind.LaunchFailedTransient : HelperFailureKind.LaunchFailed, failure.Kind);
+        }
+        Assert.False(new HelperLaunchFailedException("h", 0, null, TimeSpan.Zero, "sent no $/hello in time").IsTransient);
+    }
+
     private Akka.TestKit.TestProbe SubscribeDecisions()
     {
         var probe = CreateTestProbe();
