@@ -70,7 +70,8 @@ internal sealed class HelperIncarnation
     /// the process reaches <paramref name="self"/> tagged with <paramref name="generation"/>.</summary>
     /// <exception cref="HelperLaunchFailedException">The helper could not be started, for whatever
     /// reason the launch path gave (exec error, cgroup failure or cgroups unavailable, fd limit,
-    /// reactor registration…); the inner exception is the original. Nothing is left running.</exception>
+    /// reactor registration…); the inner exception is the original, and a transient one (fds,
+    /// processes, memory) makes it <see cref="HelperLaunchFailedException.IsTransient"/>. Nothing is left running.</exception>
     public static HelperIncarnation Launch(int generation, HelperBlob blob, HelperOptions options, IActorRef self,
         ConcurrentDictionary<uint, PendingRequest> pending, HelperEventSubscribers subscribers, ILoggingAdapter log)
     {
@@ -96,8 +97,10 @@ internal sealed class HelperIncarnation
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Every failure of the launch path is the supervision table's to judge (LaunchFailed),
-            // never an exception escaping the actor: Akka would restart it at once, forever.
+            // Every failure of the launch path is the supervision table's to judge (LaunchFailed, or
+            // LaunchFailedTransient when the original is a transient LaunchFailedException: the
+            // wrapper reads the flag from it), never an exception escaping the actor: Akka would
+            // restart it at once, forever.
             Abandon(process, channel, stderr, log);
             var pid = process?.Pid ?? 0;
             throw new HelperLaunchFailedException(blob.Name, pid, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);

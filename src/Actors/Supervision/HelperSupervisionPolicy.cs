@@ -13,7 +13,9 @@ namespace UmhActors.Supervision;
 /// Defaults (mirrored in <see cref="DefaultHocon"/>): crash → restart with backoff; OOM kill →
 /// restart with backoff and a tighter intensity (3 per minute); an administrator's kill → stop (do
 /// not fight the admin); hang → restart; protocol violation → restart; non-zero exit → restart;
-/// clean exit → stop; launch failed → stop.
+/// clean exit → stop; launch failed → stop; launch failed for a transient shortage (fds, processes,
+/// memory) → restart with backoff, at most 20 per minute (with the default backoff the retries
+/// settle at one per 10 s, so a lasting shortage is retried until it ends).
 /// </remarks>
 public sealed record HelperSupervisionPolicy
 {
@@ -29,6 +31,7 @@ public sealed record HelperSupervisionPolicy
           failed { directive = restart }
           exited { directive = stop }
           launch-failed { directive = stop }
+          launch-failed-transient { directive = restart, max-restarts = 20 }
         }
         """;
 
@@ -45,7 +48,8 @@ public sealed record HelperSupervisionPolicy
         .Add(HelperFailureKind.ProtocolViolation, HelperKindPolicy.Restart)
         .Add(HelperFailureKind.Failed, HelperKindPolicy.Restart)
         .Add(HelperFailureKind.Exited, HelperKindPolicy.Stop)
-        .Add(HelperFailureKind.LaunchFailed, HelperKindPolicy.Stop));
+        .Add(HelperFailureKind.LaunchFailed, HelperKindPolicy.Stop)
+        .Add(HelperFailureKind.LaunchFailedTransient, HelperKindPolicy.Restart with { Intensity = RestartIntensity.Default with { MaxRestarts = 20 } }));
 
     /// <summary>Akka's plain behaviour: every failure is thrown to the actor's supervisor.</summary>
     public static HelperSupervisionPolicy EscalateAll { get; } =
@@ -82,7 +86,7 @@ public sealed record HelperSupervisionPolicy
     /// Reads <c>umh.supervision</c> from <paramref name="config"/> (falling back to
     /// <see cref="DefaultHocon"/>): a <c>defaults</c> block and one block per kind
     /// (<c>crashed</c>, <c>oom-killed</c>, <c>killed</c>, <c>hung</c>, <c>protocol-violation</c>,
-    /// <c>failed</c>, <c>exited</c>, <c>launch-failed</c>) with <c>directive</c>, <c>min-backoff</c>,
+    /// <c>failed</c>, <c>exited</c>, <c>launch-failed</c>, <c>launch-failed-transient</c>) with <c>directive</c>, <c>min-backoff</c>,
     /// <c>max-backoff</c>, <c>random-factor</c>, <c>reset-after</c>, <c>max-restarts</c>,
     /// <c>within</c>, <c>when-exceeded</c>.
     /// </summary>
@@ -112,6 +116,7 @@ public sealed record HelperSupervisionPolicy
         HelperFailureKind.OomKilled => "oom-killed",
         HelperFailureKind.ProtocolViolation => "protocol-violation",
         HelperFailureKind.LaunchFailed => "launch-failed",
+        HelperFailureKind.LaunchFailedTransient => "launch-failed-transient",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -27,6 +27,9 @@ public sealed class HelperCgroup
     private bool _removalTried;
     // v1 only, while frozen by Freeze: the open freezer.state, so a kill can thaw without a new fd.
     private Handles.ControlFileHandle? _thawHandle;
+    // Counts ThawForKill calls: no freeze starts once there was one, and a freeze still waiting
+    // when it changes gives up, as the kill undid it.
+    private int _kills;
 
     private HelperCgroup(CgroupDriver driver, long? memoryLimitBytes)
     {
@@ -98,9 +101,15 @@ public sealed class HelperCgroup
     /// which is why killing through <c>HelperProcess</c> thaws it afterwards.
     /// </summary>
     /// <exception cref="NotSupportedException"><see cref="CanFreeze"/> is false.</exception>
-    /// <exception cref="CgroupException">A write failed, or the freeze did not complete within
-    /// <paramref name="timeout"/> (5 s by default; a task stuck in the kernel can delay it).</exception>
-    /// <exception cref="ObjectDisposedException">The cgroup has been removed.</exception>
+    /// <remarks>The wait holds no lock a kill needs: a kill during a freeze still in progress
+    /// returns at once, thawing the cgroup so the SIGKILL acts, and the freeze then gives up. A
+    /// helper once killed is never frozen again (the freeze fails), so a freeze racing the kill
+    /// cannot leave it frozen with the SIGKILL pending.</remarks>
+    /// <exception cref="CgroupException">A write failed, the freeze did not complete within
+    /// <paramref name="timeout"/> (5 s by default; a task stuck in the kernel can delay it), or the
+    /// helper was killed before or while it froze (the kill thawed the cgroup).</exception>
+    /// <exception cref="ObjectDisposedException">The cgroup has been removed (also when the helper
+    /// was reaped and its cgroup removed while the freeze waited).</exception>
     public void Freeze(TimeSpan? timeout = null) => SetFrozen(true, timeout ?? DefaultFreezeTimeout);
 
     /// <summary>Thaws the cgroup and returns once the kernel reports it no longer frozen. Thawing
@@ -228,6 +237,7 @@ public sealed class HelperCgroup
     {
         lock (_gate)
         {
+            _kills++;
             if (_removed || _thawHandle is not { } handle) return;
             var errno = CgroupFs.TryWriteOpen(handle, "THAWED\n");
             if (errno != 0) throw new CgroupException("write", Paths[^1] + "/freezer.state", errno, "writing 'THAWED'");
@@ -236,10 +246,14 @@ public sealed class HelperCgroup
 
     private void SetFrozen(bool frozen, TimeSpan timeout)
     {
+        int kills;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_removed, this);
             if (!_driver.CanFreeze) throw new NotSupportedException($"{this} cannot be frozen: no freezer (v1 freezer hierarchy not usable, or v2 kernel before 5.2)");
+            // A kill sends SIGKILL before ThawForKill; a freeze after that could freeze the helper
+            // with the signal pending (v1), and nothing would thaw it: a killed helper stays thawed.
+            if (frozen && _kills > 0) throw Abandoned();
             // Kept open while frozen; opened first, so a freeze that cannot keep it does not happen.
             if (frozen) _thawHandle ??= _driver.OpenThawHandle();
             _driver.RequestFrozen(frozen);
@@ -248,15 +262,28 @@ public sealed class HelperCgroup
                 _thawHandle?.Dispose();
                 _thawHandle = null;
             }
-            var started = Stopwatch.GetTimestamp();
-            while (_driver.ReadFrozen() != frozen)
+            kills = _kills;
+        }
+
+        // The kernel may take seconds to freeze (a task in uninterruptible sleep keeps v1 FREEZING),
+        // so the wait holds the lock only for each read: a kill (ThawForKill, on the caller's
+        // thread) never waits for a freeze in progress.
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            lock (_gate)
             {
-                if (Stopwatch.GetElapsedTime(started) > timeout)
-                    throw new CgroupException(frozen ? "freeze" : "thaw", Path, 0, $"not {(frozen ? "frozen" : "thawed")} after {timeout.TotalMilliseconds:F0} ms");
-                Thread.Sleep(1);
+                ObjectDisposedException.ThrowIf(_removed, this);
+                if (frozen && _kills != kills) throw Abandoned();
+                if (_driver.ReadFrozen() == frozen) return;
             }
+            if (Stopwatch.GetElapsedTime(started) > timeout)
+                throw new CgroupException(frozen ? "freeze" : "thaw", Path, 0, $"not {(frozen ? "frozen" : "thawed")} after {timeout.TotalMilliseconds:F0} ms");
+            Thread.Sleep(1);
         }
     }
+
+    private CgroupException Abandoned() => new("freeze", Path, 0, "abandoned: the helper was killed");
 
     // Blob names are free text; cgroup names must be one path component.
     private static string Sanitize(string name)

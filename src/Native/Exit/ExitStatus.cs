@@ -26,11 +26,18 @@ public sealed record ExitStatus(int Pid, int? ExitCode, int? Signal, bool CoreDu
     /// OOM killer, not an administrator. False without a cgroup, since a bare SIGKILL proves nothing.</summary>
     public bool OomKilled => Signal == SignalNames.SIGKILL && OomKillCount > 0;
 
+    /// <summary>True when the status could not be read: <c>waitid</c> failed with <c>ECHILD</c>
+    /// because something else in the host reaped the helper. The process is gone; neither
+    /// <see cref="ExitCode"/> nor <see cref="Signal"/> is known.</summary>
+    public bool StatusLost => ExitCode is null && Signal is null;
+
     /// <summary>The signal's name ("SIGSEGV"), or null when the process exited.</summary>
     public string? SignalName => Signal is { } s ? SignalNames.Of(s) : null;
 
-    /// <summary>"pid 42 exited with code 3 after 12 ms" or "pid 42 killed by SIGSEGV (11), core dumped, after 5 ms".</summary>
-    public override string ToString() => Exited
-        ? $"pid {Pid} exited with code {ExitCode} after {Uptime.TotalMilliseconds:F0} ms"
-        : $"pid {Pid} killed by {SignalName} ({Signal}){(CoreDumped ? ", core dumped," : "")}{(OomKilled ? " (OOM kill)" : "")} after {Uptime.TotalMilliseconds:F0} ms";
+    /// <summary>"pid 42 exited with code 3 after 12 ms", "pid 42 killed by SIGSEGV (11), core dumped, after 5 ms",
+    /// or, when the status was lost, "pid 42 ended after 30 ms, exit status lost (waitid: ECHILD, reaped elsewhere)".</summary>
+    public override string ToString() =>
+        Exited ? $"pid {Pid} exited with code {ExitCode} after {Uptime.TotalMilliseconds:F0} ms"
+        : Signaled ? $"pid {Pid} killed by {SignalName} ({Signal}){(CoreDumped ? ", core dumped," : "")}{(OomKilled ? " (OOM kill)" : "")} after {Uptime.TotalMilliseconds:F0} ms"
+        : $"pid {Pid} ended after {Uptime.TotalMilliseconds:F0} ms, exit status lost (waitid: ECHILD, reaped elsewhere)";
 }
