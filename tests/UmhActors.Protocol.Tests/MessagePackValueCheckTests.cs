@@ -1,4 +1,5 @@
 using System.Buffers;
+using CsCheck;
 using MessagePack;
 using UmhActors.Protocol.Framing;
 using Xunit;
@@ -77,7 +78,6 @@ public sealed class MessagePackValueCheckTests
     [Fact]
     public void The_check_accepts_exactly_what_the_frame_decoder_accepts_as_a_notifications_params()
     {
-        var random = new Random(4242);
         var seeds = new[]
         {
             Pack.Value(new object?[] { 1, "ab", new byte[3], null, 2.5, new Dictionary<string, int> { ["k"] = 7 } }),
@@ -86,37 +86,39 @@ public sealed class MessagePackValueCheckTests
             Pack.Value(uint.MaxValue),
         };
         var outcomes = new HashSet<MessagePackValueProblemKind?>();
-        for (var i = 0; i < 20_000; i++)
-        {
-            byte[] value;
-            if (i % 4 == 0)
+        // A random byte string, or a seed with one byte overwritten, cut short or appended.
+        var values = Gen.OneOf(
+            Gen.Byte.Array[0, 12],
+            Gen.Select(Gen.Int[0, seeds.Length - 1], Gen.Int[0, 2], Gen.Int[0, 1000], Gen.Byte, (seed, mutation, where, b) =>
             {
-                value = new byte[random.Next(0, 12)];
-                random.NextBytes(value);
-            }
-            else
-            {
-                value = (byte[])seeds[random.Next(seeds.Length)].Clone();
-                var at = random.Next(value.Length);
-                switch (random.Next(3))
+                var value = (byte[])seeds[seed].Clone();
+                var at = where % value.Length;
+                return mutation switch
                 {
-                    case 0: value[at] = (byte)random.Next(256); break;
-                    case 1: value = value[..at]; break;
-                    default: value = [.. value, (byte)random.Next(256)]; break;
-                }
-            }
-
+                    0 => Overwrite(value, at, b),
+                    1 => value[..at],
+                    _ => [.. value, b],
+                };
+            }));
+        values.Sample(value =>
+        {
             var problem = MessagePackValueCheck.Check(value, Small, depthAlreadyUsed: 1);
             var decoderAccepts = DecoderAcceptsAsParams(value);
             Assert.True((problem is null) == decoderAccepts,
                 $"value {Convert.ToHexString(value)}: check says {problem?.ToString() ?? "ok"}, decoder {(decoderAccepts ? "accepts" : "rejects")}");
             outcomes.Add(problem?.Kind);
-        }
+        }, iter: 20_000, threads: 1);
 
         // Every outcome is reached, or the agreement would prove little.
         foreach (var kind in Enum.GetValues<MessagePackValueProblemKind>())
             Assert.Contains(kind, outcomes);
         Assert.Contains(null, outcomes);
+    }
+
+    private static byte[] Overwrite(byte[] value, int at, byte b)
+    {
+        value[at] = b;
+        return value;
     }
 
     // [2, "m", value]: a notification whose params are the value, as the peer's decoder sees it.
