@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 
 namespace UmhActors.Protocol.Framing;
 
@@ -43,7 +42,7 @@ internal sealed class FrameScanner
 
         var reader = new SequenceReader<byte>(buffer);
         reader.Advance(_scanned);
-        Span<byte> header = stackalloc byte[9];
+        Span<byte> header = stackalloc byte[MessagePackHeader.MaxLength];
         while (true)
         {
             while (_remaining[_depth] == 0)
@@ -62,7 +61,9 @@ internal sealed class FrameScanner
                 throw new ProtocolViolationException(code == 0xc1 ? ProtocolViolationReason.Malformed : ProtocolViolationReason.WrongShape,
                     streamOffset, $"a frame must be a MessagePack array; got code 0x{code:x2}");
 
-            var (headerLength, kind) = Classify(code, streamOffset);
+            var (headerLength, kind) = MessagePackHeader.Classify(code);
+            if (kind == MessagePackHeader.Kind.Unused)
+                throw new ProtocolViolationException(ProtocolViolationReason.Malformed, streamOffset, "code 0xc1 is never used in MessagePack");
             if (reader.Remaining < headerLength) return -1;
             if (headerLength > 1)
                 reader.TryCopyTo(header[..headerLength]);
@@ -72,24 +73,24 @@ internal sealed class FrameScanner
             long body = 0, children = 0;
             switch (kind)
             {
-                case ValueKind.Fixed:
+                case MessagePackHeader.Kind.Fixed:
                     break;
-                case ValueKind.FixedBody:
-                    body = FixedBodyLength(code);
+                case MessagePackHeader.Kind.FixedBody:
+                    body = MessagePackHeader.FixedBodyLength(code);
                     break;
-                case ValueKind.Bytes:
-                    body = DeclaredLength(code, header, headerLength);
+                case MessagePackHeader.Kind.Bytes:
+                    body = MessagePackHeader.DeclaredLength(code, header[..headerLength]);
                     if (body > _limits.MaxStringLength)
                         throw new ProtocolViolationException(ProtocolViolationReason.StringTooLong, streamOffset,
                             $"a value declares {body} bytes; the limit is {_limits.MaxStringLength}");
                     break;
-                case ValueKind.Array:
-                case ValueKind.Map:
-                    children = DeclaredLength(code, header, headerLength);
+                case MessagePackHeader.Kind.Array:
+                case MessagePackHeader.Kind.Map:
+                    children = MessagePackHeader.DeclaredLength(code, header[..headerLength]);
                     if (children > _limits.MaxCollectionLength)
                         throw new ProtocolViolationException(ProtocolViolationReason.CollectionTooLong, streamOffset,
                             $"a collection declares {children} entries; the limit is {_limits.MaxCollectionLength}");
-                    if (kind == ValueKind.Map) children *= 2;
+                    if (kind == MessagePackHeader.Kind.Map) children *= 2;
                     break;
             }
 
@@ -113,51 +114,5 @@ internal sealed class FrameScanner
         }
     }
 
-    private enum ValueKind : byte { Fixed, FixedBody, Bytes, Array, Map }
-
     private static bool IsArray(byte code) => code is (>= 0x90 and <= 0x9f) or 0xdc or 0xdd;
-
-    private static (int HeaderLength, ValueKind Kind) Classify(byte code, long offset) => code switch
-    {
-        <= 0x7f => (1, ValueKind.Fixed),
-        <= 0x8f => (1, ValueKind.Map),
-        <= 0x9f => (1, ValueKind.Array),
-        <= 0xbf => (1, ValueKind.Bytes),
-        0xc0 or 0xc2 or 0xc3 => (1, ValueKind.Fixed),
-        0xc1 => throw new ProtocolViolationException(ProtocolViolationReason.Malformed, offset, "code 0xc1 is never used in MessagePack"),
-        0xc4 or 0xd9 => (2, ValueKind.Bytes),
-        0xc5 or 0xda => (3, ValueKind.Bytes),
-        0xc6 or 0xdb => (5, ValueKind.Bytes),
-        0xc7 => (3, ValueKind.Bytes), // ext8: length, then type
-        0xc8 => (4, ValueKind.Bytes),
-        0xc9 => (6, ValueKind.Bytes),
-        0xca or 0xcb or (>= 0xcc and <= 0xd3) => (1, ValueKind.FixedBody),
-        >= 0xd4 and <= 0xd8 => (1, ValueKind.FixedBody), // fixext: type byte + 1..16 data bytes
-        0xdc => (3, ValueKind.Array),
-        0xdd => (5, ValueKind.Array),
-        0xde => (3, ValueKind.Map),
-        0xdf => (5, ValueKind.Map),
-        _ => (1, ValueKind.Fixed), // negative fixint 0xe0..0xff
-    };
-
-    private static long FixedBodyLength(byte code) => code switch
-    {
-        0xca => 4, 0xcb => 8,
-        0xcc or 0xd0 => 1, 0xcd or 0xd1 => 2, 0xce or 0xd2 => 4, 0xcf or 0xd3 => 8,
-        0xd4 => 2, 0xd5 => 3, 0xd6 => 5, 0xd7 => 9, 0xd8 => 17,
-        _ => 0,
-    };
-
-    private static long DeclaredLength(byte code, ReadOnlySpan<byte> header, int headerLength)
-    {
-        if (headerLength == 1)
-            return code switch { <= 0x8f => code & 0x0f, <= 0x9f => code & 0x0f, _ => code & 0x1f };
-        var extra = code is 0xc7 or 0xc8 or 0xc9 ? 1 : 0; // ext's type byte follows its length
-        return (headerLength - extra) switch
-        {
-            2 => header[1],
-            3 => BinaryPrimitives.ReadUInt16BigEndian(header[1..]),
-            _ => BinaryPrimitives.ReadUInt32BigEndian(header[1..]),
-        };
-    }
 }
