@@ -160,6 +160,15 @@ public sealed class HelperSupervisorStrategyTests(ITestOutputHelper output) : He
         events.ExpectTerminated(supervisor, Patience);
     }
 
+    [Fact]
+    public void Exceptions_that_are_not_helper_failures_go_to_the_fallback_decider()
+    {
+        var stopping = HelperSupervisorStrategy.From(HelperSupervisionPolicy.Default, Decider.From(Directive.Stop));
+        Assert.Equal(Directive.Stop, stopping.Decider.Decide(new InvalidOperationException("not a helper failure")));
+        var akkasDefault = HelperSupervisorStrategy.From(HelperSupervisionPolicy.Default);
+        Assert.Equal(SupervisorStrategy.DefaultDecider.Decide(new InvalidOperationException("x")), akkasDefault.Decider.Decide(new InvalidOperationException("x")));
+    }
+
     // ---- harness ----
 
     /// <summary>What the test parent reports: it failed with what its child escalated.</summary>
