@@ -132,6 +132,31 @@ public sealed class HelperSupervisorStrategyTests(ITestOutputHelper output) : He
     }
 
     [Fact]
+    public async Task Each_child_has_its_own_restart_history()
+    {
+        // One crash restart allowed per minute: the second child's first crash is still within it,
+        // whatever the first child used up; the first child's second crash is not.
+        var policy = HelperSupervisionPolicy.Default.With(HelperFailureKind.Crashed,
+            new HelperKindPolicy(HelperDirective.Restart, HelperBackoff.None, new RestartIntensity(1, TimeSpan.FromMinutes(1))));
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(HelperSupervisionDecision));
+        var props = HelperActor.Props(TestHelperBlob.Instance, HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.EscalateAll));
+        Sys.ActorOf(Props.Create(() => new StrategyParent(props, HelperSupervisorStrategy.From(policy), events.Ref, 2)));
+        var (a, b) = (events.ExpectMsg<IActorRef>(Patience), events.ExpectMsg<IActorRef>(Patience));
+        events.Watch(a);
+        events.Watch(b);
+        var (pidA, pidB) = (await WaitReadyAsync(a), await WaitReadyAsync(b));
+
+        _ = new HelperClient(a).SendAsync(Call("crash"));
+        var (_, first, newPidA) = await AppliedDirectiveAsync(events, a, pidA);
+        _ = new HelperClient(b).SendAsync(Call("crash"));
+        var (_, second, _) = await AppliedDirectiveAsync(events, b, pidB);
+        _ = new HelperClient(a).SendAsync(Call("crash"));
+        var (_, third, _) = await AppliedDirectiveAsync(events, a, newPidA);
+        Assert.Equal([Directive.Restart, Directive.Restart, Directive.Stop], new[] { first, second, third });
+    }
+
+    [Fact]
     public async Task Under_a_BackoffSupervisor_restarts_wait_for_the_backoff_and_the_intensity_survives_the_re_creation()
     {
         var policy = HelperSupervisionPolicy.Default.With(HelperFailureKind.Crashed,
@@ -176,9 +201,12 @@ public sealed class HelperSupervisorStrategyTests(ITestOutputHelper output) : He
 
     /// <summary>A plain parent: creates the helper actor, supervises it with the given strategy,
     /// reports its own failure (an escalation) and then stays childless.</summary>
-    private sealed class StrategyParent(Props child, SupervisorStrategy strategy, IActorRef reports) : UntypedActor
+    private sealed class StrategyParent(Props child, SupervisorStrategy strategy, IActorRef reports, int children = 1) : UntypedActor
     {
-        protected override void PreStart() => reports.Tell(Context.ActorOf(child, "helper"));
+        protected override void PreStart()
+        {
+            for (var i = 0; i < children; i++) reports.Tell(Context.ActorOf(child, $"helper-{i}"));
+        }
 
         protected override void PreRestart(Exception reason, object message)
         {
