@@ -85,8 +85,9 @@ public sealed class HelperSupervisorStrategy : OneForOneStrategy
     /// <inheritdoc />
     public override void HandleChildTerminated(IActorContext actorContext, IActorRef child, IEnumerable<IInternalActorRef> children)
     {
-        // A child re-created under the same name is a new actor with a new history (a restart
-        // keeps the same ref and its history).
+        // Its history dies with it, so a long-lived parent does not collect the histories of every
+        // child it ever had (a restart keeps the same ref and its history; a child re-created under
+        // the same name is a new ref with a new history).
         _perChild.TryRemove(child, out _);
         base.HandleChildTerminated(actorContext, child, children);
     }
