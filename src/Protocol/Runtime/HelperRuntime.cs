@@ -183,7 +183,7 @@ public sealed class HelperRuntime
         // The code first: a handler finishing meanwhile would otherwise complete the run with 0.
         _done.TrySetResult(code);
         _ = _shutdown.CancelAsync();
-        foreach (var request in _inFlight.Values) request.Cancel();
+        foreach (var request in _inFlight.Values) request.TryCancel();
         if (_inFlight.IsEmpty) FinishShutdown();
     }
 
@@ -206,7 +206,7 @@ public sealed class HelperRuntime
                 Send(static (output, token) => ControlFrames.WritePong(output, token), ControlFrames.ReadToken(frame));
                 break;
             case FrameKind.Notification when frame.Method == ControlMethods.Cancel:
-                if (_inFlight.TryGetValue(ControlFrames.ReadCancel(frame), out var request)) request.Cancel();
+                if (_inFlight.TryGetValue(ControlFrames.ReadCancel(frame), out var request)) request.TryCancel();
                 break;
             case FrameKind.Notification when frame.Method == ControlMethods.Shutdown:
                 BeginShutdown();
