@@ -57,4 +57,16 @@ public sealed class BlobFactoryHelperTests
         Assert.Throws<ObjectDisposedException>(() => blob.GetSealedMemfd());
         Assert.True(await ProcessGoneAsync(pid), $"helper {pid} outlived the host");
     }
+
+    [Fact]
+    public async Task Blob_factory_that_throws_fails_the_start_with_its_exception()
+    {
+        using var host = BuildHost(services => services
+            .AddAkka("failing-factory", b => b.WithUmhActors().WithHelper<Parser>("parser", _ => throw new FileNotFoundException("no blob here"))));
+
+        var failure = await Record.ExceptionAsync(() => host.StartAsync().WaitAsync(Patience));
+
+        Assert.NotNull(failure);
+        Assert.Contains("no blob here", failure.ToString());
+    }
 }
