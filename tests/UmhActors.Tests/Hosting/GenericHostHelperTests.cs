@@ -1,4 +1,7 @@
+using Akka;
+using Akka.Actor;
 using Akka.Hosting;
+using UmhActors.Guardian;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using UmhActors.Helpers;
@@ -51,5 +54,31 @@ public sealed class GenericHostHelperTests
         var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "names");
         var error = Assert.Throws<ArgumentException>(() => builder.WithHelper<Adder>("not/valid", TestHelperBlob.Instance));
         Assert.Contains("not/valid", error.Message);
+    }
+
+    [Fact]
+    public async Task Shutdown_disables_launches_and_stops_hosted_helpers_before_the_ActorSystem_terminates()
+    {
+        var seen = new TaskCompletionSource<(GuardianState State, bool HelperAlive)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = BuildHost(services => services.AddAkka("ordered-shutdown", b => b
+            .WithUmhActors()
+            .WithHelper<Adder>("adder", TestHelperBlob.Instance)
+            .AddStartup((system, registry) =>
+                // What the system looks like once the service phases are over, before it terminates.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "probe", async () =>
+                {
+                    var state = (await UmhGuardian.Get(system).GetStatusAsync()).State;
+                    var identity = await registry.Get<Adder>().Ask<ActorIdentity>(new Identify(null), Patience);
+                    seen.SetResult((state, identity.Subject is not null));
+                    return Done.Instance;
+                }))));
+        await host.StartAsync().WaitAsync(Patience);
+        var actor = await host.Services.GetRequiredService<IRequiredActor<Adder>>().GetAsync().WaitAsync(Patience);
+        var pid = await new HelperClient(actor).CallAsync<int[], int>("pid", []).WaitAsync(Patience);
+
+        await host.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal((GuardianState.Disabled, false), await seen.Task.WaitAsync(Patience));
+        Assert.True(await ProcessGoneAsync(pid), $"helper {pid} outlived the host");
     }
 }
