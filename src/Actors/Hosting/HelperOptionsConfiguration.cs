@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using UmhActors.Helpers;
+
+namespace UmhActors.Hosting;
+
+/// <summary>
+/// <see cref="HelperOptions"/> from a configuration section (appsettings.json, environment, …), one
+/// section per helper:
+/// <code>
+/// "UmhActors": { "Helpers": { "shouter": {
+///   "RequestTimeout": "00:00:05", "StartupTimeout": "00:00:10", "StopGracePeriod": "00:00:02",
+///   "MaxInFlight": 64, "MaxQueued": 1000, "MemoryLimitBytes": 268435456,
+///   "Watchdog": { "Interval": "00:00:01", "Timeout": "00:00:03" } } } }
+/// </code>
+/// Durations are <c>[d.]hh:mm:ss[.fffffff]</c> (<c>RequestTimeout</c> also takes <c>Infinite</c>);
+/// keys are case-insensitive, every one optional. An unknown key or an impossible value throws
+/// <see cref="HelperConfigurationException"/> naming the key, so a typo fails the start, not a
+/// request hours later.
+/// </summary>
+public static class HelperOptionsConfiguration
+{
+    private static readonly string[] Keys = ["RequestTimeout", "StartupTimeout", "StopGracePeriod", "MaxInFlight", "MaxQueued", "MemoryLimitBytes", "Watchdog"];
+    private static readonly string[] WatchdogKeys = ["Interval", "Timeout"];
+
+    /// <summary>The options of <paramref name="section"/>, over <paramref name="baseOptions"/>
+    /// (<see cref="HelperOptions.Default"/> if null) for the keys it leaves out.</summary>
+    /// <exception cref="HelperConfigurationException">A key is unknown or its value impossible.</exception>
+    public static HelperOptions Bind(IConfiguration section, HelperOptions? baseOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var options = baseOptions ?? HelperOptions.Default;
+        RejectUnknown(section, Keys);
+        if (Value(section, "RequestTimeout") is { } requestTimeout)
+        {
+            var timeout = string.Equals(requestTimeout.Value, "Infinite", StringComparison.OrdinalIgnoreCase)
+                ? Timeout.InfiniteTimeSpan
+                : Duration(requestTimeout);
+            options = Apply(requestTimeout, () => options.WithRequestTimeout(timeout));
+        }
+        if (Value(section, "StartupTimeout") is { } startup) options = Apply(startup, () => options.WithStartupTimeout(Duration(startup)));
+        if (Value(section, "StopGracePeriod") is { } grace) options = Apply(grace, () => options.WithStopGracePeriod(Duration(grace)));
+        var maxInFlight = Value(section, "MaxInFlight");
+        var maxQueued = Value(section, "MaxQueued");
+        if (maxInFlight is not null || maxQueued is not null)
+        {
+            var inFlight = maxInFlight is null ? options.MaxInFlight : Integer(maxInFlight);
+            var queued = maxQueued is null ? options.MaxQueued : Integer(maxQueued);
+            if (inFlight < 1) throw new HelperConfigurationException(maxInFlight!.Path, $"must be at least 1 (got {inFlight})");
+            if (queued < 0) throw new HelperConfigurationException(maxQueued!.Path, $"must not be negative (got {queued})");
+            options = options.WithBounds(inFlight, queued);
+        }
+        if (Value(section, "MemoryLimitBytes") is { } memory)
+        {
+            var bytes = LongInteger(memory);
+            if (bytes <= 0) throw new HelperConfigurationException(memory.Path, $"must be a positive number of bytes (got {bytes})");
+            options = options.WithLaunch(options.Launch.WithMemoryLimit(bytes));
+        }
+        var watchdog = section.GetSection("Watchdog");
+        if (watchdog.Exists())
+        {
+            RejectUnknown(watchdog, WatchdogKeys);
+            var interval = Value(watchdog, "Interval") ?? throw new HelperConfigurationException(watchdog.Path + ":Interval", "is required when Watchdog is set");
+            var timeout = Value(watchdog, "Timeout") ?? throw new HelperConfigurationException(watchdog.Path + ":Timeout", "is required when Watchdog is set");
+            var (every, within) = (Positive(interval), Positive(timeout));
+            options = options.WithWatchdog(every, within);
+        }
+        return options;
+    }
+
+    private static void RejectUnknown(IConfiguration section, string[] known)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+                throw new HelperConfigurationException(child.Path, $"is not a helper option (known: {string.Join(", ", known)})");
+        }
+    }
+
+    private static IConfigurationSection? Value(IConfiguration section, string key)
+    {
+        var child = section.GetSection(key);
+        return child.Value is null ? null : child;
+    }
+
+    // "5" would read as five days: a duration must spell out its hours, minutes and seconds.
+    private static TimeSpan Duration(IConfigurationSection value) =>
+        value.Value!.Contains(':') && TimeSpan.TryParseExact(value.Value, "c", CultureInfo.InvariantCulture, out var span)
+            ? span
+            : throw new HelperConfigurationException(value.Path, $"\"{value.Value}\" is not a duration ([d.]hh:mm:ss[.fffffff])");
+
+    private static TimeSpan Positive(IConfigurationSection value)
+    {
+        var span = Duration(value);
+        return span > TimeSpan.Zero ? span : throw new HelperConfigurationException(value.Path, $"\"{value.Value}\" is not positive");
+    }
+
+    private static int Integer(IConfigurationSection value) =>
+        int.TryParse(value.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new HelperConfigurationException(value.Path, $"\"{value.Value}\" is not an integer");
+
+    private static long LongInteger(IConfigurationSection value) =>
+        long.TryParse(value.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new HelperConfigurationException(value.Path, $"\"{value.Value}\" is not an integer");
+
+    private static HelperOptions Apply(IConfigurationSection value, Func<HelperOptions> with)
+    {
+        try
+        {
+            return with();
+        }
+        catch (ArgumentException e)
+        {
+            throw new HelperConfigurationException(value.Path, $"\"{value.Value}\" is not allowed: {e.Message}", e);
+        }
+    }
+}
