@@ -37,6 +37,9 @@ public sealed class MountTableParsingTests
         Assert.Equal("/mnt/parent/b/c", new CgroupMounts("0::/a/b/c\n", table).FindV2Directory());
         Assert.Equal("/mnt/parent", new CgroupMounts("0::/a\n", table).FindV2Directory());
         Assert.Null(new CgroupMounts("0::/z\n", table).FindV2Directory());
+        // "/ab/x" is not under "/a", even though the text starts the same.
+        Assert.Equal("/mnt/sibling/x", new CgroupMounts("0::/ab/x\n",
+            "52 40 0:40 /a /mnt/parent rw - cgroup2 cgroup2 rw\n50 40 0:40 /ab /mnt/sibling rw - cgroup2 cgroup2 rw\n").FindV2Directory());
     }
 
     [Fact]
