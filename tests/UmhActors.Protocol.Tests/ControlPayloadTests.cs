@@ -153,6 +153,21 @@ public sealed class ControlPayloadTests
         Assert.Equal("-32001: going away", error.ToString());
     }
 
+    [Fact]
+    public void A_response_whose_error_is_one_byte_but_not_nil_is_an_error()
+    {
+        var buffer = new ReadOnlySequence<byte>(Hex("94 01 01 05 c0"));   // [1, 1, 5, nil]: a bare error code
+        Assert.True(new FrameDecoder().TryDecode(ref buffer, out var frame));
+
+        Assert.True(frame.IsError);
+        Assert.True(frame.Detach().IsError);
+        Assert.Equal(new RpcError(RpcErrorCodes.Unknown, "5"), frame.GetError());
+        var ok = new ReadOnlySequence<byte>(Hex("94 01 02 c0 05"));
+        Assert.True(new FrameDecoder().TryDecode(ref ok, out var success));
+        Assert.False(success.IsError);
+        Assert.Null(success.GetError());
+    }
+
     private static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", ""));
 
     private static void AssertInvalid(Action read, string? detail)
