@@ -1,5 +1,6 @@
 using Akka.Actor;
 using UmhActors.Failures;
+using UmhActors.Guardian;
 using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
 using UmhActors.Requests;
@@ -96,6 +97,24 @@ public sealed class HelperMetricsTests(ITestOutputHelper output) : HelperSpec(ou
             Assert.Equal(0, _metrics.Sum("umh.helper.requests.in_flight", Helper));
             Assert.Equal(0, _metrics.Sum("umh.helper.requests.queued", Helper));
         }, Patience);
+    }
+
+    [Fact]
+    public async Task Launch_refused_by_a_disabled_guardian_is_counted_as_refused()
+    {
+        var transition = await UmhGuardian.Get(Sys).Actor.Ask<GuardianTransition>(new DisableLaunches(Patience), Patience);
+        Assert.True(transition.Succeeded);
+        // The meter is shared with tests running in parallel: count what this test adds.
+        var refusalsBefore = _metrics.Sum("umh.guardian.refusals", ("reason", "disabled"));
+
+        // The default policy stops the actor on a failed launch.
+        var actor = Sys.ActorOf(HelperActor.Props(_blob));
+        Watch(actor);
+        ExpectTerminated(actor, Patience);
+
+        Assert.Equal(1, _metrics.Sum("umh.helper.launches", Helper, ("outcome", "refused")));
+        Assert.Equal(0, _metrics.Sum("umh.helper.launches", Helper, ("outcome", "ok")));
+        Assert.True(_metrics.Sum("umh.guardian.refusals", ("reason", "disabled")) > refusalsBefore);
     }
 
     protected override void Dispose(bool disposing)
