@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using UmhActors.Diagnostics;
 
 namespace UmhActors.Guardian;
 
@@ -33,6 +34,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan FreezeAnswerTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly UmhMetrics _metrics = UmhMetrics.For(Context.System);
     private readonly TimeProvider _clock;
     private readonly Dictionary<long, IActorRef> _permits = new();
     private readonly LinkedList<Waiter> _waiting = new();
@@ -102,9 +104,11 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
                 break;
             case GuardianState.Disabled:
                 Sender.Tell(new Status.Failure(new LaunchesDisabledException()));
+                _metrics.Refused("disabled");
                 break;
             case GuardianState.Freezing when request.TryOnly:
                 Sender.Tell(new Status.Failure(new LaunchPermitTimeoutException(TimeSpan.Zero, tryOnly: true)));
+                _metrics.Refused("frozen");
                 break;
             default:
                 _waiting.AddLast(new Waiter(Sender, _clock.GetTimestamp(), request.MaxWait));
@@ -235,6 +239,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
             if (waited >= node.Value.MaxWait)
             {
                 node.Value.Launcher.Tell(new Status.Failure(new LaunchPermitTimeoutException(waited, tryOnly: false)));
+                _metrics.Refused("timeout");
                 _waiting.Remove(node);
                 Changed();
             }
@@ -255,7 +260,11 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
 
     private void FailWaiting(Exception failure)
     {
-        foreach (var waiter in _waiting) waiter.Launcher.Tell(new Status.Failure(failure));
+        foreach (var waiter in _waiting)
+        {
+            waiter.Launcher.Tell(new Status.Failure(failure));
+            _metrics.Refused("disabled");
+        }
         _waiting.Clear();
     }
 

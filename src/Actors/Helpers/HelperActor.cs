@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using UmhActors.Diagnostics;
 using UmhActors.Failures;
 using UmhActors.Guardian;
 using UmhActors.Native.Exit;
@@ -52,6 +53,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private readonly ResponsePoller _poller;
     private readonly TimeProvider _clock;
     private readonly long _createdAt;
+    private readonly UmhMetrics _metrics = UmhMetrics.For(Context.System);
+    private IDisposable? _tracked;
     private HelperIncarnation? _current;
     private IActorRef _guardian = ActorRefs.Nobody;
     private bool _awaitingPermit;
@@ -70,7 +73,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _clock = clock;
         _createdAt = clock.GetTimestamp();
         _restarts = new RestartTracker(options.Supervision, Random.Shared);
-        _requests = new RequestBook(blob.Name, options);
+        _requests = new RequestBook(blob.Name, options, _metrics);
         _poller = new ResponsePoller(options.ResponsePollBudget);
     }
 
@@ -97,6 +100,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         foreach (var subscriber in _subscribers.Current) Context.Watch(subscriber);
+        _tracked = _metrics.Track(new HelperLoad(_blob.Name, () => _current, _requests));
         _guardian = UmhGuardian.Get(Context.System).Actor;
         _guardian.Tell(new RegisterHelper(Self));
         RequestPermit();
@@ -140,6 +144,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 break;
             case Status.Failure { Cause: LaunchesDisabledException or LaunchPermitTimeoutException } refused when _awaitingPermit:
                 _awaitingPermit = false;
+                _metrics.Launched(_blob.Name, "refused");
                 Decide(new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {refused.Cause.Message}", refused.Cause));
                 break;
             case SetHelperFrozen freeze:
@@ -199,6 +204,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         var stopped = new HelperStoppedException(_blob.Name);
         _requests.FailInFlight(stopped);
         _requests.FailQueued(stopped);
+        _tracked?.Dispose();
     }
 
     private bool IsCurrent(int generation) => _current?.Generation == generation;
@@ -222,16 +228,18 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         HelperIncarnation incarnation;
         try
         {
-            incarnation = HelperIncarnation.Launch(++_generation, _blob, _options, Self, _requests.InFlight, _subscribers, _log);
+            incarnation = HelperIncarnation.Launch(++_generation, _blob, _options, Self, _requests.InFlight, _subscribers, _log, _metrics);
         }
         catch (HelperLaunchFailedException failure)
         {
             // Launch turns every launch-path failure (cgroups included) into this one type, so the
             // policy table, with its backoff and intensity, decides: never an instant Akka restart.
             ReturnPermit();
+            _metrics.Launched(_blob.Name, "failed");
             Decide(failure);
             return;
         }
+        _metrics.Launched(_blob.Name, "ok");
         _current = incarnation;
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
     }
@@ -359,6 +367,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             return;
         }
         _current!.Ready = true;
+        _metrics.Ready(_blob.Name, _current.SpawnedAt);
         ReturnPermit();
         Timers.Cancel(HandshakeTimer);
         if (_options.Watchdog is { } watchdog) Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
@@ -407,6 +416,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         current.Exited = true;
         var failure = FailureClassifier.Classify(_blob.Name, exited.Exit, current.HostKill, current.Process.LastSignalSentByHost,
             exited.Exit.OomKillCount, current.HostKillCause);
+        _metrics.Exited(_blob.Name, failure.Kind);
         current.Retire(TimeSpan.Zero, graceful: false);
         _current = null;
         ReturnPermit();
@@ -422,6 +432,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         var (directive, attempt, delay, exceeded) = _restarts.Decide(failure, _clock.GetElapsedTime(_createdAt));
         var decision = new HelperSupervisionDecision(Self, _blob.Name, failure.Kind, directive, attempt, delay, exceeded, failure);
         Context.System.EventStream.Publish(decision);
+        if (directive == HelperDirective.Restart) _metrics.Restarting(_blob.Name, failure.Kind);
         _log.Warning("{0}; {1}{2}", failure.Message,
             directive == HelperDirective.Restart ? $"restart #{attempt} in {delay.TotalMilliseconds:F0} ms" : directive.ToString().ToLowerInvariant(),
             exceeded ? " (restart intensity exceeded)" : "");

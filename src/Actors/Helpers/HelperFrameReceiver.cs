@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
+using UmhActors.Diagnostics;
 using UmhActors.Native.Io;
 using UmhActors.Protocol;
 using UmhActors.Protocol.Control;
@@ -24,7 +25,8 @@ internal sealed class HelperFrameReceiver(
     ConcurrentDictionary<uint, PendingRequest> pending,
     HelperEventSubscribers subscribers,
     ILoggingAdapter log,
-    FrameChannel? channel = null) : IFrameReceiver
+    FrameChannel? channel = null,
+    UmhMetrics? metrics = null) : IFrameReceiver
 {
     /// <summary>Error answers to helper → host requests that may sit unwritten (the helper is not
     /// reading its stdin) before the flood counts as a protocol violation: about 40 KiB.</summary>
@@ -42,6 +44,8 @@ internal sealed class HelperFrameReceiver(
     public volatile bool ActorHasQueue;
 
     public FrameChannel? Channel { get; set; } = channel;
+
+    private readonly UmhMetrics _metrics = metrics ?? UmhMetrics.Shared;
 
     public void OnFrame(in Frame frame)
     {
@@ -127,14 +131,17 @@ internal sealed class HelperFrameReceiver(
             catch (ProtocolViolationException violation)
             {
                 request.Sender.Tell(new Status.Failure(violation));
+                _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Failed, request.Activity);
                 actor.Tell(new ViolationDetected(generation, violation));
                 return;
             }
             request.Sender.Tell(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
+            _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Error, request.Activity);
         }
         else
         {
             request.Sender.Tell(new HelperResponse(frame.Result.ToArray()));
+            _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Ok, request.Activity);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
+using System.Diagnostics;
+using UmhActors.Diagnostics;
 using UmhActors.Failures;
 using UmhActors.Native;
 using UmhActors.Native.Blobs;
@@ -52,6 +54,9 @@ internal sealed class HelperIncarnation
 
     public long TimedOut { get; set; }
 
+    /// <summary>The <see cref="Stopwatch"/> timestamp just before the spawn, for <c>umh.helper.launch.duration</c>.</summary>
+    public long SpawnedAt { get; private init; }
+
     public HostKillReason HostKill { get; private set; }
 
     public Exception? HostKillCause { get; private set; }
@@ -73,15 +78,16 @@ internal sealed class HelperIncarnation
     /// reactor registration…); the inner exception is the original, and a transient one (fds,
     /// processes, memory) makes it <see cref="HelperLaunchFailedException.IsTransient"/>. Nothing is left running.</exception>
     public static HelperIncarnation Launch(int generation, HelperBlob blob, HelperOptions options, IActorRef self,
-        ConcurrentDictionary<uint, PendingRequest> pending, HelperEventSubscribers subscribers, ILoggingAdapter log)
+        ConcurrentDictionary<uint, PendingRequest> pending, HelperEventSubscribers subscribers, ILoggingAdapter log, UmhMetrics? metrics = null)
     {
+        var spawnedAt = Stopwatch.GetTimestamp();
         HelperProcess? process = null;
         FrameChannel? channel = null;
         LineReader? stderr = null;
         try
         {
             process = HelperLauncher.Launch(blob, options.Launch.WithStdio(StdioMode.Pipes));
-            var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log);
+            var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log, metrics: metrics);
             channel = new FrameChannel(process, receiver, options.Limits);
             receiver.Channel = channel;
             var pid = process.Pid;
@@ -93,7 +99,7 @@ internal sealed class HelperIncarnation
             stderr.Start();
             channel.Start();
             process.Exited.ContinueWith(t => self.Tell(new HelperExited(generation, t.Result)), TaskContinuationOptions.ExecuteSynchronously);
-            return new HelperIncarnation(generation, blob.Name, process, channel, receiver, stderr, log);
+            return new HelperIncarnation(generation, blob.Name, process, channel, receiver, stderr, log) { SpawnedAt = spawnedAt };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

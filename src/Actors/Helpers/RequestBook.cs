@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
+using UmhActors.Diagnostics;
 using UmhActors.Protocol.Control;
 using UmhActors.Protocol.Framing;
 using UmhActors.Requests;
@@ -12,9 +13,13 @@ namespace UmhActors.Helpers;
 /// reactor-side <see cref="HelperFrameReceiver"/> answers from), the bounded queue behind them, and
 /// their deadlines. Owned by the actor; only the in-flight table is shared with the reactor.
 /// Methods return true when they queued frames on the channel, so the caller schedules a flush.
+/// Every request that ends here (answered by the receiver, or failed, expired, cancelled or rejected
+/// here) is reported to <see cref="Metrics"/>, which does nothing without a listener.
 /// </summary>
-internal sealed class RequestBook(string helperName, HelperOptions options)
+internal sealed class RequestBook(string helperName, HelperOptions options, UmhMetrics? metrics = null)
 {
+    public UmhMetrics Metrics { get; } = metrics ?? UmhMetrics.Shared;
+
     private readonly Queue<QueuedRequest> _queue = new();
     private uint _lastMsgId;
 
@@ -32,6 +37,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         if (RequestValidator.Check(request, helperName, options.Limits) is { } invalid)
         {
             sender.Tell(new Status.Failure(invalid));
+            Metrics.RequestEnded(helperName, request.Method, Stopwatch.GetTimestamp(), RequestOutcome.Rejected, null);
             return false;
         }
         var requested = request.Timeout ?? options.RequestTimeout;
@@ -39,23 +45,26 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         {
             sender.Tell(new Status.Failure(new InvalidHelperRequestException(helperName, request.Method, HelperRequestProblem.InvalidTimeout,
                 $"the timeout {requested} is neither positive nor Timeout.InfiniteTimeSpan")));
+            Metrics.RequestEnded(helperName, request.Method, Stopwatch.GetTimestamp(), RequestOutcome.Rejected, null);
             return false;
         }
         var timeout = RequestTimeouts.Effective(requested);
-        var deadline = RequestTimeouts.Deadline(timeout, Stopwatch.GetTimestamp());
+        var now = Stopwatch.GetTimestamp();
+        var deadline = RequestTimeouts.Deadline(timeout, now);
         if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)
         {
-            Send(current, request, sender, deadline, timeout);
+            Send(current, request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method));
             return true;
         }
         if (_queue.Count < options.MaxQueued)
         {
-            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout));
+            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method)));
             if (current is null) return false;
             NoFreeSlot?.Invoke();
             return Drain(current);
         }
         sender.Tell(new Status.Failure(new HelperOverloadedException(helperName, options.MaxInFlight, options.MaxQueued)));
+        Metrics.RequestEnded(helperName, request.Method, now, RequestOutcome.Rejected, null);
         return false;
     }
 
@@ -92,9 +101,10 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
                 if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())
                 {
                     next.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, next.Request.Method, next.Timeout, wasSent: false)));
+                    Ended(next, RequestOutcome.Timeout);
                     continue;
                 }
-                Send(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout);
+                Send(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout, next.AcceptedAt, next.Activity);
                 sent = true;
             }
             if (_queue.Count == 0)
@@ -121,6 +131,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         {
             if (request.DeadlineTimestamp > now || !InFlight.TryRemove(msgId, out _)) continue;
             request.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, request.Method, request.Timeout, wasSent: true)));
+            Ended(request, RequestOutcome.Timeout);
             if (current is null) continue;
             current.TimedOut++;
             wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
@@ -130,7 +141,10 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         {
             var keep = _queue.Where(q => q.DeadlineTimestamp > now).ToList();
             foreach (var expired in _queue.Where(q => q.DeadlineTimestamp <= now))
+            {
                 expired.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, expired.Request.Method, expired.Timeout, wasSent: false)));
+                Ended(expired, RequestOutcome.Timeout);
+            }
             _queue.Clear();
             foreach (var queued in keep) _queue.Enqueue(queued);
         }
@@ -143,7 +157,10 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         foreach (var msgId in InFlight.Keys)
         {
             if (InFlight.TryRemove(msgId, out var request))
+            {
                 request.Sender.Tell(new Status.Failure(failure));
+                Ended(request, RequestOutcome.Failed);
+            }
         }
     }
 
@@ -151,7 +168,11 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
     public void FailQueued(Exception failure)
     {
         while (_queue.Count > 0)
-            _queue.Dequeue().Sender.Tell(new Status.Failure(failure));
+        {
+            var queued = _queue.Dequeue();
+            queued.Sender.Tell(new Status.Failure(failure));
+            Ended(queued, RequestOutcome.Failed);
+        }
     }
 
     /// <summary>Cancels every unanswered request of <paramref name="requester"/>: each is answered
@@ -164,6 +185,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         {
             if (!request.Sender.Equals(requester) || !InFlight.TryRemove(msgId, out _)) continue;
             request.Sender.Tell(new Status.Failure(Cancelled(request.Method)));
+            Ended(request, RequestOutcome.Cancelled);
             if (current is null) continue;
             current.TimedOut++;
             wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
@@ -173,7 +195,10 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
         {
             var keep = _queue.Where(q => !q.Sender.Equals(requester)).ToList();
             foreach (var cancelled in _queue.Where(q => q.Sender.Equals(requester)))
+            {
                 cancelled.Sender.Tell(new Status.Failure(Cancelled(cancelled.Request.Method)));
+                Ended(cancelled, RequestOutcome.Cancelled);
+            }
             _queue.Clear();
             foreach (var queued in keep) _queue.Enqueue(queued);
         }
@@ -183,12 +208,19 @@ internal sealed class RequestBook(string helperName, HelperOptions options)
     private OperationCanceledException Cancelled(string method) =>
         new($"request {method} to helper '{helperName}' was cancelled by its caller");
 
-    private void Send(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout)
+    private void Ended(PendingRequest request, string outcome) =>
+        Metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, outcome, request.Activity);
+
+    private void Ended(QueuedRequest request, string outcome) =>
+        Metrics.RequestEnded(helperName, request.Request.Method, request.AcceptedAt, outcome, request.Activity);
+
+    private void Send(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout, long acceptedAt, Activity? activity)
     {
+        if (activity is not null) UmhTracing.Sent(activity, current.Process.Pid);
         // After 2^32 requests ids wrap around; one still in flight (a long request) keeps its id.
         uint msgId;
         do msgId = ++_lastMsgId;
-        while (!InFlight.TryAdd(msgId, new PendingRequest(sender, request.Method, deadline, timeout)));
+        while (!InFlight.TryAdd(msgId, new PendingRequest(sender, request.Method, deadline, timeout, acceptedAt, activity)));
         current.Dispatched++;
         current.Channel.Enqueue((msgId, request), static (output, state) =>
             FrameWriter.WriteRequest(output, state.msgId, state.request.Method, state.request.RawParams.Span));
