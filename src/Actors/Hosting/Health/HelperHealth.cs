@@ -14,6 +14,9 @@ namespace UmhActors.Hosting.Health;
 /// <param name="LastFailureKind">The kind of the last failure (null if none, or unknown).</param>
 public sealed record HelperHealth(string State, int Pid, int? Restarts, int? RecentRestarts, HelperFailureKind? LastFailureKind)
 {
+    /// <summary>For a stopped helper: whether it stopped because its restart intensity was exceeded.</summary>
+    public bool IntensityExceeded { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
         $"{State}, pid {Pid}, {Restarts?.ToString() ?? "?"} restarts ({RecentRestarts?.ToString() ?? "?"} recent), last failure {LastFailureKind?.ToString() ?? "none"}";

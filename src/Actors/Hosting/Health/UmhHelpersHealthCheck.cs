@@ -40,7 +40,7 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
             switch (health.State)
             {
                 case "stopped":
-                    unhealthy.Add($"helper {name} stopped (last failure {health.LastFailureKind?.ToString() ?? "none"})");
+                    unhealthy.Add($"helper {name} stopped (last failure {health.LastFailureKind?.ToString() ?? "none"}{(health.IntensityExceeded ? ", restart intensity exceeded" : "")})");
                     break;
                 case "ready" when health.RecentRestarts > options.MaxRestartsInWindow:
                     degraded.Add($"helper {name} restarted {health.RecentRestarts} times within {options.RestartWindow}");
@@ -77,11 +77,17 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
     private static bool IsStopped(IActorRef actor) => actor is IInternalActorRef { IsTerminated: true };
 #pragma warning restore CS0618
 
+    private HelperHealth Stopped(IActorRef actor)
+    {
+        var last = HelperFailureLedger.Get(system).LastDecision(actor);
+        return new HelperHealth("stopped", 0, null, null, last?.Kind) { IntensityExceeded = last?.IntensityExceeded ?? false };
+    }
+
     private async Task<(string Name, HelperHealth Health)> ProbeAsync(IActorRef actor, CancellationToken cancellationToken)
     {
         var name = actor.Path.Name;
         // A stopped actor would only let the Ask time out: its cell says so at once.
-        if (IsStopped(actor)) return (name, new HelperHealth("stopped", 0, null, null, null));
+        if (IsStopped(actor)) return (name, Stopped(actor));
         HelperStatus status;
         try
         {
@@ -90,8 +96,7 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // It may have stopped while we waited.
-            var state = IsStopped(actor) ? "stopped" : "unresponsive";
-            return (name, new HelperHealth(state, 0, null, null, null));
+            return (name, IsStopped(actor) ? Stopped(actor) : new HelperHealth("unresponsive", 0, null, null, HelperFailureLedger.Get(system).LastDecision(actor)?.Kind));
         }
         var recent = restarts.Record(actor, status.Restarts, options.RestartWindow);
         var helperState = status.Ready ? "ready" : status.Restarts > 0 || status.LastFailureKind is not null ? "restarting" : "starting";
