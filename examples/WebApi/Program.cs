@@ -14,6 +14,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddAkka("webapi", akka => akka
     .WithUmhActors()
+    // A crashed helper comes back after 1 s (not the default 100 ms): a crash loop costs little,
+    // and the restart is visible in /healthz as Degraded.
+    .AddHocon("umh.supervision.crashed { min-backoff = 1s, max-backoff = 30s }", HoconAddMode.Prepend)
     // The blob comes from this assembly's resources; the host owns it and disposes it at shutdown.
     .WithHelper<Shouter>("shouter", _ => HelperBlob.FromEmbeddedHelper(typeof(Shouter).Assembly, "shouter")));
 builder.Services.AddHelperClient<Shouter>(askTimeout: TimeSpan.FromSeconds(5));
