@@ -16,8 +16,9 @@ internal sealed class HelperFailureLedger : IExtension
 
     public HelperFailureLedger(ExtendedActorSystem system)
     {
-        var listener = system.SystemActorOf(Props.Create(() => new Listener(this)), "umh-failure-ledger");
-        system.EventStream.Subscribe(listener, typeof(HelperSupervisionDecision));
+        // Recorded on the publishing actor's thread, before it can stop: an actor subscriber would
+        // record it later, and a probe could see the actor stopped before knowing why.
+        system.EventStream.Subscribe(new Recorder(this, system.Provider), typeof(HelperSupervisionDecision));
     }
 
     public static HelperFailureLedger Get(ActorSystem system) => system.WithExtension<HelperFailureLedger, HelperFailureLedgerProvider>();
@@ -25,8 +26,15 @@ internal sealed class HelperFailureLedger : IExtension
     /// <summary>The last decision taken for <paramref name="helper"/>, if any.</summary>
     public HelperSupervisionDecision? LastDecision(IActorRef helper) => _last.TryGetValue(helper, out var decision) ? decision : null;
 
-    private sealed class Listener : ReceiveActor
+    private sealed class Recorder(HelperFailureLedger ledger, IActorRefProvider provider) : MinimalActorRef
     {
-        public Listener(HelperFailureLedger ledger) => Receive<HelperSupervisionDecision>(decision => ledger._last[decision.Helper] = decision);
+        public override ActorPath Path { get; } = provider.TempPath();
+
+        public override IActorRefProvider Provider => provider;
+
+        protected override void TellInternal(object message, IActorRef sender)
+        {
+            if (message is HelperSupervisionDecision decision) ledger._last[decision.Helper] = decision;
+        }
     }
 }
