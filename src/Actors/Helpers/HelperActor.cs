@@ -64,6 +64,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private ulong _lastPingToken;
     private bool _flushScheduled;
     private TimeSpan? _tickInterval;
+    private int _restartCount;
+    private HelperFailureKind? _lastFailureKind;
 
     private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock)
     {
@@ -187,7 +189,11 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 _subscribers.Remove(terminated.ActorRef);
                 break;
             case GetHelperStatus:
-                Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount));
+                Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount)
+                {
+                    Restarts = _restartCount,
+                    LastFailureKind = _lastFailureKind,
+                });
                 break;
             default:
                 Unhandled(message);
@@ -431,6 +437,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _requests.FailInFlight(failure);
         var (directive, attempt, delay, exceeded) = _restarts.Decide(failure, _clock.GetElapsedTime(_createdAt));
         var decision = new HelperSupervisionDecision(Self, _blob.Name, failure.Kind, directive, attempt, delay, exceeded, failure);
+        _lastFailureKind = failure.Kind;
+        if (directive == HelperDirective.Restart) _restartCount++;
         Context.System.EventStream.Publish(decision);
         if (directive == HelperDirective.Restart) _metrics.Restarting(_blob.Name, failure.Kind);
         _log.Warning("{0}; {1}{2}", failure.Message,

@@ -53,4 +53,11 @@ public sealed class GetHelperStatus
 /// <param name="Ready">True once the helper said hello and serves requests.</param>
 /// <param name="InFlight">Requests sent and not yet answered.</param>
 /// <param name="Queued">Requests waiting for a slot.</param>
-public sealed record HelperStatus(string HelperName, int Pid, bool Ready, int InFlight, int Queued);
+public sealed record HelperStatus(string HelperName, int Pid, bool Ready, int InFlight, int Queued)
+{
+    /// <summary>Restarts the policy table has decided so far (over the actor's whole life).</summary>
+    public int Restarts { get; init; }
+
+    /// <summary>The kind of the last failure (null if the helper never failed).</summary>
+    public Failures.HelperFailureKind? LastFailureKind { get; init; }
+}

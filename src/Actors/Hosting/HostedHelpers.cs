@@ -42,6 +42,15 @@ internal sealed class HostedHelpers : IExtension
         }
     }
 
+    /// <summary>The hosted helper actors not yet stopped by shutdown (a snapshot, for health checks).</summary>
+    public IReadOnlyList<IActorRef> Actors
+    {
+        get
+        {
+            lock (_gate) return [.. _actors];
+        }
+    }
+
     /// <summary>Blobs the host owns and has not yet disposed.</summary>
     public int OwnedBlobCount
     {

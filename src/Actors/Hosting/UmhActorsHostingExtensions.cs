@@ -32,6 +32,7 @@ public static class UmhActorsHostingExtensions
         return builder
             .AddSetup(new UmhActorsSetup(options.StopHelpersTimeout))
             .WithExtension<UmhGuardianProvider>()
-            .WithExtension<HostedHelpersProvider>();
+            .WithExtension<HostedHelpersProvider>()
+            .WithExtension<Health.HelperFailureLedgerProvider>();
     }
 }
