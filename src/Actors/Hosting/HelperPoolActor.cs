@@ -68,7 +68,7 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         if (!Enum.IsDefined(routing)) throw new ArgumentOutOfRangeException(nameof(routing), routing, "unknown routing");
-        return Akka.Actor.Props.Create(() => new HelperPoolActor(name, blob, options, size, routing));
+        return Akka.Actor.Props.CreateBy(new Producer(name, blob, options, size, routing));
     }
 
     /// <inheritdoc />
@@ -195,6 +195,18 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
     }
 
     private HelperPoolRoutees Snapshot() => new([.. _active], [.. _draining.Keys]);
+
+    // The constructor stays private: a pool is made through Props, which checks its arguments.
+    private sealed class Producer(string name, HelperBlob blob, HelperOptions options, int size, HelperRouting routing) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(HelperPoolActor);
+
+        public ActorBase Produce() => new HelperPoolActor(name, blob, options, size, routing);
+
+        public void Release(ActorBase actor)
+        {
+        }
+    }
 
     private sealed class PollTick
     {
