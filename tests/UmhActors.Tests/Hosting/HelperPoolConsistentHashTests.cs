@@ -26,7 +26,7 @@ public sealed class HelperPoolConsistentHashTests : HostingSpec
         var byKey = new Dictionary<string, int>();
         for (var round = 0; round < 3; round++)
         {
-            for (var k = 0; k < 16; k++)
+            for (var k = 0; k < 13; k++)
             {
                 var key = $"tenant-{k}";
                 var response = await client.SendAsync(HelperRequest.WithoutParams("pid") with { RoutingKey = key }).WaitAsync(Patience);
@@ -36,7 +36,7 @@ public sealed class HelperPoolConsistentHashTests : HostingSpec
             }
         }
 
-        // 16 keys over 4 helpers: more than one helper is used, and only the pool's own.
+        // 13 keys (not a multiple of 4, so round-robin would move them between rounds) over 4 helpers: more than one helper is used, and only the pool's own.
         Assert.True(byKey.Values.Distinct().Count() > 1, "every key went to one helper");
         Assert.All(byKey.Values, pid => Assert.Contains(pid, pids));
     }
