@@ -6,13 +6,14 @@ using UmhActors.Helpers;
 using UmhActors.Hosting;
 using UmhActors.Requests;
 using UmhActors.Tests.Support;
+using Xunit.Abstractions;
 using static UmhActors.Tests.Hosting.HostedHelperProbe;
 
 namespace UmhActors.Tests.Hosting;
 
 /// <summary>Issue 10's "done when": a pool of 8 helpers serves 64 concurrent callers while its helpers are
 /// SIGKILLed at random from outside; every request gets an answer or a typed failure within its timeout.</summary>
-public sealed class HelperPoolUnderKillsTests : HostingSpec
+public sealed class HelperPoolUnderKillsTests(ITestOutputHelper output) : HostingSpec
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
     // What a slow, shared machine may add to the answer of a request failed at its deadline.
@@ -78,6 +79,7 @@ public sealed class HelperPoolUnderKillsTests : HostingSpec
         var callers = Enumerable.Range(0, 64).Select(c => Task.Run(() => CallerAsync(c))).ToList();
         await Task.WhenAll([.. callers, KillerAsync()]).WaitAsync(TimeSpan.FromSeconds(3) + RequestTimeout + Patience);
 
+        output.WriteLine($"{killed.Distinct().Count()} helpers killed; outcomes: {string.Join(", ", outcomes)}");
         Assert.Empty(late);
         Assert.True(outcomes.GetValueOrDefault("answered") > 64, $"outcomes: {string.Join(", ", outcomes)}");
         Assert.True(killed.Distinct().Count() >= 5, $"only {killed.Distinct().Count()} helpers killed");
