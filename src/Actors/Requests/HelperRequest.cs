@@ -21,6 +21,10 @@ public sealed record HelperRequest(string Method, ReadOnlyMemory<byte> RawParams
 {
     private static readonly byte[] EmptyArray = [0x90];
 
+    /// <summary>For a helper pool routing by consistent hash (<see cref="Hosting.HelperRouting.ConsistentHash"/>):
+    /// requests with equal keys reach the same helper. Ignored by a single helper and the other routings.</summary>
+    public string? RoutingKey { get; init; }
+
     /// <summary>A request whose params are <paramref name="parameters"/> serialized with
     /// MessagePack (standard resolver unless <paramref name="options"/> says otherwise).</summary>
     public static HelperRequest Create<T>(string method, T parameters, MessagePackSerializerOptions? options = null, TimeSpan? timeout = null) =>
