@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using UmhActors.Examples.WebApi;
 using UmhActors.Failures;
 using UmhActors.Hosting;
@@ -10,6 +11,7 @@ using UmhActors.Native.Blobs;
 // it (a crash restarts it after a backoff), and stops it (and its process) when the app stops.
 //   POST /shout   {"text":"hello"}  -> {"text":"HELLO!"}, answered by the helper
 //   GET  /healthz                    -> the helpers' health as JSON (200 Healthy/Degraded, 503 Unhealthy)
+//   GET  /metrics                    -> the UmhActors meter (launches, exits by kind, ...) for Prometheus
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddAkka("webapi", akka => akka
@@ -21,6 +23,7 @@ builder.Services.AddAkka("webapi", akka => akka
     .WithHelper<Shouter>("shouter", _ => HelperBlob.FromEmbeddedHelper(typeof(Shouter).Assembly, "shouter")));
 builder.Services.AddHelperClient<Shouter>(askTimeout: TimeSpan.FromSeconds(5));
 builder.Services.AddHealthChecks().AddUmhHelpers();
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("UmhActors").AddPrometheusExporter());
 
 var app = builder.Build();
 
@@ -39,5 +42,6 @@ app.MapPost("/shout", async (ShoutRequest request, HelperClient<Shouter> shouter
 });
 
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthJsonWriter.WriteAsync });
+app.MapPrometheusScrapingEndpoint("/metrics");
 
 app.Run();

@@ -8,7 +8,7 @@ namespace UmhActors.Tests.Hosting;
 
 /// <summary>The <c>examples/WebApi</c> program, run in its own process on a loopback port the OS
 /// picks, driven over HTTP: it shouts through its helper, and /healthz follows a real SIGSEGV of
-/// that helper to Degraded and back to Healthy.</summary>
+/// that helper to Degraded and back to Healthy, and /metrics counts that exit as crashed.</summary>
 public sealed class WebApiExampleTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
@@ -16,7 +16,7 @@ public sealed class WebApiExampleTests
     private sealed record Health(string Status, string? State, int Pid, string? LastFailureKind);
 
     [Fact]
-    public async Task Shout_is_answered_and_healthz_shows_a_crashed_helper_restarting_then_Healthy()
+    public async Task Shout_is_answered_and_healthz_shows_a_crashed_helper_restarting_then_Healthy_and_metrics_count_the_crash()
     {
         using var app = StartWebApi();
         var baseAddress = await ListeningAddressAsync(app).WaitAsync(Patience);
@@ -45,6 +45,12 @@ public sealed class WebApiExampleTests
 
             using var again = await http.PostAsJsonAsync("/shout", new { text = "again" });
             Assert.Equal("AGAIN!", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString());
+
+            // The exporter names the counter umh_helper_exits (with or without _total, by version).
+            var crashedExits = await MetricsLineUntilAsync(http, line => line.StartsWith("umh_helper_exits", StringComparison.Ordinal) && line.Contains("kind=\"crashed\"", StringComparison.Ordinal));
+            // `name{labels} value [timestamp]`: the value follows the labels.
+            var value = crashedExits[(crashedExits.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
+            Assert.True(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) >= 1, crashedExits);
         }
         finally
         {
@@ -126,6 +132,21 @@ public sealed class WebApiExampleTests
             }
         }
         throw new InvalidOperationException($"the web app exited ({app.ExitCode}) without listening");
+    }
+
+    // The exporter caches a scrape for a moment: poll until the wanted line shows up.
+    private static async Task<string> MetricsLineUntilAsync(HttpClient http, Func<string, bool> wanted)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        string text;
+        do
+        {
+            text = await http.GetStringAsync("/metrics");
+            if (text.Split('\n').FirstOrDefault(wanted) is { } line) return line;
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new Xunit.Sdk.XunitException($"no such line in /metrics; last scrape:\n{text}");
     }
 
     private static async Task<Health> HealthUntilAsync(HttpClient http, Func<Health, bool> wanted)
