@@ -38,7 +38,7 @@ public static class HelperPoolHostingExtensions
         {
             var resolved = options ?? HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.FromConfig(system.Settings.Config));
             var pool = system.ActorOf(HelperPoolActor.Props(name, blob, size, resolved, routing), name);
-            HostedHelpers.Get(system).Add(pool, null);
+            HostedHelpers.Get(system).Add(pool, null, isPool: true);
             registry.Register<TKey>(pool);
         });
     }

@@ -17,6 +17,7 @@ internal sealed class HostedHelpers : IExtension
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(5);
     private readonly object _gate = new();
     private readonly List<IActorRef> _actors = [];
+    private readonly HashSet<IActorRef> _pools = [];
     private readonly List<HelperBlob> _ownedBlobs = [];
     private readonly ILoggingAdapter _log;
     private readonly TimeSpan _stopTimeout;
@@ -33,11 +34,16 @@ internal sealed class HostedHelpers : IExtension
 
     /// <summary>Records a hosted helper actor; <paramref name="ownedBlob"/> (if any) is disposed
     /// once the actors have stopped at shutdown.</summary>
-    public void Add(IActorRef actor, HelperBlob? ownedBlob)
+    /// <param name="actor">The helper (or pool) actor.</param>
+    /// <param name="ownedBlob">The blob the host disposes at shutdown, if it owns one.</param>
+    /// <param name="isPool">Whether <paramref name="actor"/> is a <see cref="HelperPoolActor"/>: the
+    /// health check asks a pool for its helpers rather than for a status it does not answer.</param>
+    public void Add(IActorRef actor, HelperBlob? ownedBlob, bool isPool = false)
     {
         lock (_gate)
         {
             _actors.Add(actor);
+            if (isPool) _pools.Add(actor);
             if (ownedBlob is not null) _ownedBlobs.Add(ownedBlob);
         }
     }
@@ -49,6 +55,12 @@ internal sealed class HostedHelpers : IExtension
         {
             lock (_gate) return [.. _actors];
         }
+    }
+
+    /// <summary>Whether <paramref name="actor"/> was registered as a pool.</summary>
+    public bool IsPool(IActorRef actor)
+    {
+        lock (_gate) return _pools.Contains(actor);
     }
 
     /// <summary>Blobs the host owns and has not yet disposed.</summary>

@@ -22,11 +22,13 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var actors = HostedHelpers.Get(system).Actors;
+        var hosted = HostedHelpers.Get(system);
+        var actors = hosted.Actors;
         var guardianTask = GuardianStateAsync(cancellationToken);
-        var helperTasks = actors.Select(actor => ProbeAsync(actor, cancellationToken)).ToArray();
+        var helperTasks = actors.Select(actor => hosted.IsPool(actor) ? ProbePoolAsync(actor, cancellationToken) : ProbeOneAsync(actor, cancellationToken)).ToArray();
         var guardian = await guardianTask.ConfigureAwait(false);
-        var helpers = await Task.WhenAll(helperTasks).ConfigureAwait(false);
+        var probes = await Task.WhenAll(helperTasks).ConfigureAwait(false);
+        var helpers = probes.SelectMany(p => p.Helpers).ToArray();
 
         var data = new Dictionary<string, object> { [GuardianKey] = guardian?.ToString() ?? "unresponsive" };
         var unhealthy = new List<string>();
@@ -34,6 +36,7 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
         if (guardian is null) unhealthy.Add($"the guardian gave no status within {options.StatusTimeout.TotalMilliseconds:F0} ms");
         else if (guardian == GuardianState.Disabled) unhealthy.Add("helper launches are disabled");
         else if (guardian == GuardianState.Freezing) degraded.Add("helper launches are frozen");
+        unhealthy.AddRange(probes.Select(p => p.Unhealthy).OfType<string>());
         foreach (var (name, health) in helpers)
         {
             data[name] = health;
@@ -83,9 +86,31 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
         return new HelperHealth("stopped", 0, null, null, last?.Kind) { IntensityExceeded = last?.IntensityExceeded ?? false };
     }
 
-    private async Task<(string Name, HelperHealth Health)> ProbeAsync(IActorRef actor, CancellationToken cancellationToken)
+    private async Task<Probe> ProbeOneAsync(IActorRef actor, CancellationToken cancellationToken) =>
+        new([await ProbeAsync(actor, actor.Path.Name, cancellationToken).ConfigureAwait(false)], null);
+
+    // A pool does not answer GetHelperStatus: ask it for its helpers, then each active one (a
+    // draining helper is leaving and serves no new request). Entries are named POOL/POOL-n.
+    private async Task<Probe> ProbePoolAsync(IActorRef pool, CancellationToken cancellationToken)
     {
-        var name = actor.Path.Name;
+        var name = pool.Path.Name;
+        if (IsStopped(pool)) return new([(name, Stopped(pool))], null);
+        HelperPoolRoutees routees;
+        try
+        {
+            routees = await pool.Ask<HelperPoolRoutees>(GetHelperPoolRoutees.Instance, options.StatusTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new([(name, IsStopped(pool) ? Stopped(pool) : new HelperHealth("unresponsive", 0, null, null, null))], null);
+        }
+        if (routees.Active.Count == 0) return new([], $"helper pool {name} has no active helper");
+        var helpers = await Task.WhenAll(routees.Active.Select(routee => ProbeAsync(routee, $"{name}/{routee.Path.Name}", cancellationToken))).ConfigureAwait(false);
+        return new(helpers, null);
+    }
+
+    private async Task<(string Name, HelperHealth Health)> ProbeAsync(IActorRef actor, string name, CancellationToken cancellationToken)
+    {
         // A stopped actor would only let the Ask time out: its cell says so at once.
         if (IsStopped(actor)) return (name, Stopped(actor));
         HelperStatus status;
@@ -102,4 +127,8 @@ internal sealed class UmhHelpersHealthCheck(ActorSystem system, UmhHelpersHealth
         var helperState = status.Ready ? "ready" : status.Restarts > 0 || status.LastFailureKind is not null ? "restarting" : "starting";
         return (name, new HelperHealth(helperState, status.Pid, status.Restarts, recent, status.LastFailureKind));
     }
+
+    /// <summary>What probing one registered actor found: its helpers' entries, and for a pool
+    /// without an active helper why it is unhealthy.</summary>
+    private sealed record Probe(IReadOnlyList<(string Name, HelperHealth Health)> Helpers, string? Unhealthy);
 }
