@@ -11,6 +11,7 @@ namespace UmhActors.Tests.Diagnostics;
 
 /// <summary>The <c>UmhActors</c> meter, collected through the OpenTelemetry SDK, after real launches,
 /// a real crash and real requests.</summary>
+[Collection(MeterCollection.Name)]
 public sealed class HelperMetricsTests(ITestOutputHelper output) : HelperSpec(output)
 {
     private readonly MetricsCollector _metrics = new();

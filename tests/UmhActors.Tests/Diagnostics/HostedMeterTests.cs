@@ -12,6 +12,7 @@ namespace UmhActors.Tests.Diagnostics;
 
 /// <summary>In a Generic Host, the <c>UmhActors</c> meter comes from the app's <see cref="IMeterFactory"/>
 /// and still reaches an OpenTelemetry <c>AddMeter("UmhActors")</c>.</summary>
+[Collection(MeterCollection.Name)]
 public sealed class HostedMeterTests : HostingSpec, IDisposable
 {
     private sealed class Metered;

@@ -13,6 +13,7 @@ namespace UmhActors.Tests.Diagnostics;
 
 /// <summary>The <c>UmhActors</c> ActivitySource, collected through the OpenTelemetry SDK: one client
 /// span per real request, with the RPC attributes and the outcome.</summary>
+[Collection(MeterCollection.Name)]
 public sealed class RequestTracingTests : HelperSpec
 {
     private readonly List<Activity> _spans = new();
