@@ -27,8 +27,6 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
 
     private enum Step { Add, ShortSleep, SlowTimesOut, Infinite, Invalid, Cancel, Wait, Crash, HelperExits, KillFromOutside }
 
-    private sealed record Caller(AnswerRecorder Recorder, string Kind, int Expected);
-
     [Fact]
     public void Every_caller_gets_exactly_one_answer_through_crashes_and_restarts()
     {
@@ -57,7 +55,7 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
         var errors = CreateTestProbe();
         Sys.EventStream.Subscribe(errors.Ref, typeof(Error));
         var provider = ((ExtendedActorSystem)Sys).Provider;
-        var calls = new List<Caller>();
+        var callers = new StatefulCallers(provider);
         // Every death restarts quickly, however it happened, so sequences keep going.
         var policy = HelperSupervisionPolicy.Default
             .With(HelperFailureKind.Killed, HelperDirective.Restart)
@@ -71,63 +69,45 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
 
         foreach (var (step, arg) in steps)
         {
-            AnswerRecorder NewCaller(string kind, int expected)
-            {
-                var caller = new AnswerRecorder(provider);
-                calls.Add(new Caller(caller, kind, expected));
-                return caller;
-            }
-
             switch (step)
             {
-                case Step.Add:
-                    helper.Tell(Request("add", null, arg, 7), NewCaller("add", arg + 7));
+                case <= Step.Invalid:
+                    var (request, caller) = callers.Make((StatefulCallers.RequestStep)step, arg);
+                    helper.Tell(request, caller);
                     break;
-                case Step.ShortSleep:
-                    helper.Tell(Request("sleep", null, arg % 30), NewCaller("sleep", arg % 30));
-                    break;
-                case Step.SlowTimesOut:
-                    helper.Tell(Request("sleep", TimeSpan.FromMilliseconds(20 + arg % 60), 10_000), NewCaller("timeout", 0));
-                    break;
-                case Step.Infinite:
-                    helper.Tell(Request("sleep", Timeout.InfiniteTimeSpan, arg % 20), NewCaller("sleep", arg % 20));
-                    break;
-                case Step.Invalid:
-                    helper.Tell(arg % 2 == 0 ? new HelperRequest(null!, new byte[] { 0x90 }) : new HelperRequest("echo", new byte[] { 0x92, 0x01 }), NewCaller("invalid", 0));
-                    break;
-                case Step.Cancel when calls.Count > 0:
-                    helper.Tell(new CancelHelperRequest(PickToCancel(calls, arg)));
+                case Step.Cancel when callers.Calls.Count > 0:
+                    helper.Tell(new CancelHelperRequest(callers.PickToCancel(arg)));
                     break;
                 case Step.Wait:
                     Thread.Sleep(arg % 25);
                     break;
                 case Step.Crash:
-                    helper.Tell(Request("crash", null), NewCaller("dies", 0));
+                    helper.Tell(StatefulCallers.Request("crash", null), callers.New("dies", 0));
                     break;
                 case Step.HelperExits:
-                    helper.Tell(Request("exit", null, arg % 2 * 3), NewCaller("dies", 0));
+                    helper.Tell(StatefulCallers.Request("exit", null, arg % 2 * 3), callers.New("dies", 0));
                     break;
                 case Step.KillFromOutside:
                     var pid = helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience).Result.Pid;
                     if (pid > 0) KillByPid(pid);
                     break;
             }
-            AssertInvariants(helper, calls);
+            AssertInvariants(helper, callers);
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (calls.Any(c => c.Recorder.Count == 0) && DateTime.UtcNow < deadline)
+        while (callers.AnyWaiting && DateTime.UtcNow < deadline)
         {
-            AssertInvariants(helper, calls);
+            AssertInvariants(helper, callers);
             Thread.Sleep(10);
         }
-        foreach (var call in calls) AssertAnswer(call);
+        callers.AssertEachAnsweredOnce(cause => cause is HelperFailureException or HelperTimeoutException or OperationCanceledException or HelperOverloadedException);
         var status = helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience).Result;
         Assert.Equal((0, 0), (status.InFlight, status.Queued));
 
         Sys.Stop(helper);
         watcher.ExpectTerminated(helper, Patience);
-        foreach (var call in calls) Assert.Equal(1, call.Recorder.Count);
+        foreach (var call in callers.Calls) Assert.Equal(1, call.Recorder.Count);
         Assert.False(errors.HasMessages, "an error was logged: " + (errors.HasMessages ? errors.ReceiveOne(TimeSpan.Zero) : ""));
         Sys.EventStream.Unsubscribe(errors.Ref);
     }
@@ -143,39 +123,11 @@ public sealed class HelperActorStatefulTests(ITestOutputHelper output) : HelperS
         catch (InvalidOperationException) { }
     }
 
-    // Mostly a caller still waiting (queued or in flight), sometimes one already answered.
-    private static AnswerRecorder PickToCancel(List<Caller> calls, int arg)
+    private static void AssertInvariants(IActorRef helper, StatefulCallers callers)
     {
-        var waiting = calls.Where(c => c.Recorder.Count == 0).ToList();
-        return waiting.Count > 0 && arg % 4 != 0 ? waiting[arg % waiting.Count].Recorder : calls[arg % calls.Count].Recorder;
-    }
-
-    private static void AssertInvariants(IActorRef helper, List<Caller> calls)
-    {
-        foreach (var call in calls)
-            Assert.True(call.Recorder.Count <= 1, $"a {call.Kind} caller got {call.Recorder.Count} answers: {string.Join("; ", call.Recorder.Answers)}");
+        callers.AssertNoneAnsweredTwice();
         var status = helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience).Result;
         Assert.InRange(status.InFlight, 0, MaxInFlight);
         Assert.InRange(status.Queued, 0, MaxQueued);
     }
-
-    private static void AssertAnswer(Caller call)
-    {
-        var answer = Assert.Single(call.Recorder.Answers);
-        if (answer is HelperResponse response)
-        {
-            Assert.True(call.Kind is "add" or "sleep", $"a {call.Kind} request succeeded");
-            Assert.Equal(call.Expected, MessagePackSerializer.Deserialize<int>(response.RawResult));
-            return;
-        }
-        var cause = Assert.IsType<Status.Failure>(answer).Cause;
-        if (call.Kind == "invalid")
-            Assert.IsType<InvalidHelperRequestException>(cause);
-        else
-            Assert.True(cause is HelperFailureException or HelperTimeoutException or OperationCanceledException or HelperOverloadedException,
-                $"a {call.Kind} request failed with {cause}");
-    }
-
-    private static HelperRequest Request(string method, TimeSpan? timeout, params object[] args) =>
-        new(method, MessagePackSerializer.Serialize(args, MessagePack.Resolvers.ContractlessStandardResolver.Options), timeout);
 }

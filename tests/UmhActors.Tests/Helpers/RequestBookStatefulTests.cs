@@ -24,8 +24,6 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
 
     private enum Step { Add, ShortSleep, SlowTimesOut, Infinite, Invalid, Cancel, Expire, Wait, KillHelper, CloseStdin, HelperExits, Relaunch }
 
-    private sealed record Caller(AnswerRecorder Recorder, string Kind, int Expected);
-
     [Fact]
     public void Every_caller_gets_exactly_one_answer_and_slots_balance()
     {
@@ -55,39 +53,20 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
     {
         var errors = CreateTestProbe();
         Sys.EventStream.Subscribe(errors.Ref, typeof(Error));
-        var provider = ((ExtendedActorSystem)Sys).Provider;
-        var calls = new List<Caller>();
+        var callers = new StatefulCallers(((ExtendedActorSystem)Sys).Provider);
         using var harness = new RequestBookHarness(this, HelperOptions.Default.WithBounds(MaxInFlight, MaxQueued).WithRequestTimeout(TimeSpan.FromSeconds(5)));
         harness.Launch();
 
         foreach (var (step, arg) in steps)
         {
-            AnswerRecorder NewCaller(string kind, int expected)
-            {
-                var caller = new AnswerRecorder(provider);
-                calls.Add(new Caller(caller, kind, expected));
-                return caller;
-            }
-
             switch (step)
             {
-                case Step.Add:
-                    harness.Submit(Request("add", null, arg, 7), NewCaller("add", arg + 7));
+                case <= Step.Invalid:
+                    var (request, caller) = callers.Make((StatefulCallers.RequestStep)step, arg);
+                    harness.Submit(request, caller);
                     break;
-                case Step.ShortSleep:
-                    harness.Submit(Request("sleep", null, arg % 30), NewCaller("sleep", arg % 30));
-                    break;
-                case Step.SlowTimesOut:
-                    harness.Submit(Request("sleep", TimeSpan.FromMilliseconds(20 + arg % 60), 10_000), NewCaller("timeout", 0));
-                    break;
-                case Step.Infinite:
-                    harness.Submit(Request("sleep", Timeout.InfiniteTimeSpan, arg % 20), NewCaller("sleep", arg % 20));
-                    break;
-                case Step.Invalid:
-                    harness.Submit(arg % 2 == 0 ? new HelperRequest(null!, new byte[] { 0x90 }) : new HelperRequest("echo", new byte[] { 0x92, 0x01 }), NewCaller("invalid", 0));
-                    break;
-                case Step.Cancel when calls.Count > 0:
-                    harness.Cancel(PickToCancel(calls, arg));
+                case Step.Cancel when callers.Calls.Count > 0:
+                    harness.Cancel(callers.PickToCancel(arg));
                     break;
                 case Step.Expire:
                     harness.Expire();
@@ -102,28 +81,28 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
                     harness.Retire();
                     break;
                 case Step.HelperExits when harness.Current is not null:
-                    harness.Submit(Request("exit", null, 0), NewCaller("exit", 0));
+                    harness.Submit(StatefulCallers.Request("exit", null, 0), callers.New("exit", 0));
                     break;
                 case Step.Relaunch when harness.Current is null:
                     harness.Launch();
                     break;
             }
             harness.Pump();
-            AssertInvariants(harness, calls);
+            AssertInvariants(harness, callers);
         }
 
         // Quiesce as the actor would: relaunch if needed, keep handling wake-ups and timeout ticks.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (calls.Any(c => c.Recorder.Count == 0) && DateTime.UtcNow < deadline)
+        while (callers.AnyWaiting && DateTime.UtcNow < deadline)
         {
             if (harness.Current is null) harness.Launch();
             harness.Pump();
             harness.Expire();
-            AssertInvariants(harness, calls);
+            AssertInvariants(harness, callers);
             Thread.Sleep(5);
         }
 
-        foreach (var call in calls) AssertAnswer(call);
+        callers.AssertEachAnsweredOnce(cause => cause is HelperStoppedException or HelperTimeoutException or OperationCanceledException or HelperOverloadedException);
         Assert.Empty(harness.Book.InFlight);
         Assert.Equal(0, harness.Book.QueuedCount);
         if (harness.Current is { } current) Assert.Equal(0, current.InFlight);
@@ -131,44 +110,11 @@ public sealed class RequestBookStatefulTests(ITestOutputHelper output) : HelperS
         Sys.EventStream.Unsubscribe(errors.Ref);
     }
 
-    // Mostly a caller still waiting (queued or in flight), sometimes one already answered.
-    private static AnswerRecorder PickToCancel(List<Caller> calls, int arg)
+    private static void AssertInvariants(RequestBookHarness harness, StatefulCallers callers)
     {
-        var waiting = calls.Where(c => c.Recorder.Count == 0).ToList();
-        return waiting.Count > 0 && arg % 4 != 0 ? waiting[arg % waiting.Count].Recorder : calls[arg % calls.Count].Recorder;
-    }
-
-    private static void AssertInvariants(RequestBookHarness harness, List<Caller> calls)
-    {
-        foreach (var call in calls)
-            Assert.True(call.Recorder.Count <= 1, $"a {call.Kind} caller got {call.Recorder.Count} answers: {string.Join("; ", call.Recorder.Answers)}");
+        callers.AssertNoneAnsweredTwice();
         Assert.InRange(harness.Book.QueuedCount, 0, MaxQueued);
         Assert.InRange(harness.Book.InFlight.Count, 0, MaxInFlight);
         if (harness.Current is { } current) Assert.InRange(current.InFlight, 0, MaxInFlight);
     }
-
-    private static void AssertAnswer(Caller call)
-    {
-        var answer = Assert.Single(call.Recorder.Answers);
-        if (answer is HelperResponse response)
-        {
-            Assert.True(call.Kind is "add" or "sleep", $"a {call.Kind} request succeeded");
-            Assert.Equal(call.Expected, MessagePackSerializer.Deserialize<int>(response.RawResult));
-            return;
-        }
-        var cause = Assert.IsType<Status.Failure>(answer).Cause;
-        switch (call.Kind)
-        {
-            case "invalid":
-                Assert.IsType<InvalidHelperRequestException>(cause);
-                break;
-            default:
-                Assert.True(cause is HelperStoppedException or HelperTimeoutException or OperationCanceledException or HelperOverloadedException,
-                    $"a {call.Kind} request failed with {cause}");
-                break;
-        }
-    }
-
-    private static HelperRequest Request(string method, TimeSpan? timeout, params object[] args) =>
-        new(method, MessagePackSerializer.Serialize(args, MessagePack.Resolvers.ContractlessStandardResolver.Options), timeout);
 }
