@@ -29,16 +29,16 @@ public static class ControlFrames
     }
 
     /// <summary>Reads the params of a <c>$/hello</c> frame. Extra trailing elements are ignored so
-    /// later versions can add fields.</summary>
+    /// later versions can add fields. The name and capabilities may be str or bin, and must be UTF-8.</summary>
     public static HelloMessage ReadHello(in Frame frame) => ReadParams(frame, ControlMethods.Hello, 4, static (ref MessagePackReader reader, in Frame frame) =>
     {
         var version = reader.ReadInt32();
-        var name = reader.ReadString() ?? throw Invalid(frame, "helper name is nil");
+        var name = Utf8Name.Read(ref reader) ?? throw Invalid(frame, "helper name is nil");
         var pid = reader.ReadInt32();
         var capabilityCount = reader.ReadArrayHeader();
         var capabilities = new List<string>(Math.Min(capabilityCount, 64));
         for (var i = 0; i < capabilityCount; i++)
-            capabilities.Add(reader.ReadString() ?? throw Invalid(frame, "capability is nil"));
+            capabilities.Add(Utf8Name.Read(ref reader) ?? throw Invalid(frame, "capability is nil"));
         return new HelloMessage(version, name, pid, capabilities);
     });
 

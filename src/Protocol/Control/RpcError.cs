@@ -5,7 +5,8 @@ using UmhActors.Protocol.Framing;
 namespace UmhActors.Protocol.Control;
 
 /// <summary>The error of a failed response. On the wire a map <c>{"code": int, "message": str}</c>;
-/// other keys are ignored when read.</summary>
+/// other keys are ignored when read, and keys and message are read as str or bin (UTF-8 either way),
+/// as other msgpack-rpc implementations may send them.</summary>
 /// <param name="Code">A <see cref="RpcErrorCodes"/> value or an application code.</param>
 /// <param name="Message">Human-readable description.</param>
 public sealed record RpcError(int Code, string Message)
@@ -20,9 +21,10 @@ public sealed record RpcError(int Code, string Message)
         writer.Write(Message);
     }
 
-    /// <summary>Reads an error value. A map gives its <c>code</c> and <c>message</c>; a string becomes
-    /// the message with <see cref="RpcErrorCodes.Unknown"/>; anything else becomes its JSON text.</summary>
-    /// <exception cref="ProtocolViolationException">The bytes are not one MessagePack value.</exception>
+    /// <summary>Reads an error value. A map gives its <c>code</c> and <c>message</c>; a str or bin
+    /// becomes the message with <see cref="RpcErrorCodes.Unknown"/>; anything else becomes its JSON text.</summary>
+    /// <exception cref="ProtocolViolationException">The bytes are not one MessagePack value, or the
+    /// message is not valid UTF-8 (<see cref="ProtocolViolationReason.Malformed"/>).</exception>
     public static RpcError Parse(ReadOnlyMemory<byte> error)
     {
         try
@@ -36,15 +38,15 @@ public sealed record RpcError(int Code, string Message)
                     var count = reader.ReadMapHeader();
                     for (var i = 0; i < count; i++)
                     {
-                        var key = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                        var key = Utf8Name.IsNext(ref reader) ? Utf8Name.Read(ref reader) : null;
                         if (key is null) reader.Skip();
                         if (key == "code" && reader.NextMessagePackType == MessagePackType.Integer) code = reader.ReadInt32();
-                        else if (key == "message" && reader.NextMessagePackType == MessagePackType.String) message = reader.ReadString() ?? "";
+                        else if (key == "message" && Utf8Name.IsNext(ref reader)) message = Utf8Name.Read(ref reader) ?? "";
                         else reader.Skip();
                     }
                     return new RpcError(code, message);
-                case MessagePackType.String:
-                    return new RpcError(RpcErrorCodes.Unknown, reader.ReadString() ?? "");
+                case MessagePackType.String or MessagePackType.Binary:
+                    return new RpcError(RpcErrorCodes.Unknown, Utf8Name.Read(ref reader) ?? "");
                 default:
                     var json = new StringWriter();
                     MessagePackSerializer.ConvertToJson(ref reader, json, PayloadCodec.FormatterOptions);

@@ -125,12 +125,14 @@ public sealed class FrameDecoder
 
     private string ReadMethod(ref MessagePackReader reader, long offset)
     {
-        if (reader.NextMessagePackType != MessagePackType.String)
+        // str or bin: other msgpack-rpc implementations send names as bin (see Utf8Name).
+        if (!Utf8Name.IsNext(ref reader))
             throw Violation(ProtocolViolationReason.InvalidMethod, offset, $"method is {reader.NextMessagePackType}, not a string");
-        var utf8 = reader.ReadStringSequence()!.Value;
+        var utf8 = Utf8Name.ReadBytes(ref reader)!.Value;
         if (utf8.Length > Limits.MaxMethodNameLength)
             throw Violation(ProtocolViolationReason.InvalidMethod, offset, $"method name of {utf8.Length} bytes exceeds {Limits.MaxMethodNameLength}");
-        return _methods.Get(utf8.IsSingleSegment ? utf8.FirstSpan : utf8.ToArray());
+        var span = utf8.IsSingleSegment ? utf8.FirstSpan : utf8.ToArray();
+        return _methods.Get(span) ?? throw Violation(ProtocolViolationReason.InvalidMethod, offset, "method: " + Utf8Name.InvalidMessage(span.Length));
     }
 
     private static ReadOnlyMemory<byte> Element(in ReadOnlySequence<byte> bytes, ref MessagePackReader reader)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace UmhActors.Protocol.Framing;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace UmhActors.Protocol.Framing;
 /// method names over and over allocates nothing.
 /// </summary>
 /// <remarks>Bounded because the peer is untrusted: once full, unseen names are decoded into fresh
-/// strings instead of growing the cache.</remarks>
+/// strings instead of growing the cache. Only valid UTF-8 is cached, so a hit needs no check.</remarks>
 internal sealed class MethodNameCache
 {
     private const int Capacity = 64;
@@ -16,7 +14,8 @@ internal sealed class MethodNameCache
     private int _count;
     private int _last;
 
-    public string Get(ReadOnlySpan<byte> utf8)
+    /// <summary>The name <paramref name="utf8"/> spells, or null when it is not valid UTF-8.</summary>
+    public string? Get(ReadOnlySpan<byte> utf8)
     {
         // Traffic is usually one method after another of the same name.
         if (_count > 0 && utf8.SequenceEqual(_keys[_last])) return _values[_last];
@@ -29,7 +28,7 @@ internal sealed class MethodNameCache
             }
         }
 
-        var value = Encoding.UTF8.GetString(utf8);
+        if (Utf8Name.Decode(utf8) is not { } value) return null;
         if (_count < Capacity)
         {
             _keys[_count] = utf8.ToArray();

@@ -8,6 +8,8 @@ MessagePack format (the subset this protocol uses) stands in, so the helper runs
 UMH_PY_CODEC=builtin forces the built-in codec and UMH_PY_CODEC=msgpack requires python3-msgpack
 (the helper exits with code 2 without it), so tests cover both; $/hello names the codec in use
 as the capability "codec:builtin" or "codec:msgpack".
+Method names are accepted as str or bin (other msgpack-rpc clients send bin), UTF-8 either way;
+bytes that are not a frame, or a name that is not UTF-8, end the helper with exit code 3.
 """
 import os
 import sys
@@ -26,6 +28,7 @@ if CODEC_CHOICE != "builtin":
 PROTOCOL_VERSION = 1
 REQUEST, RESPONSE, NOTIFICATION = 0, 1, 2
 METHOD_NOT_FOUND, HANDLER_FAILED, SHUTTING_DOWN, CANCELLED = -32601, -32000, -32001, -32800
+PROTOCOL_VIOLATION_EXIT_CODE = 3
 
 out = sys.stdout.buffer
 out_lock = threading.Lock()
@@ -33,6 +36,11 @@ state_lock = threading.Lock()
 in_flight = {}  # msgid -> threading.Event set on cancel
 shutting_down = False
 done = threading.Event()
+exit_code = 0
+
+
+class ProtocolViolation(Exception):
+    pass
 
 
 class MiniMsgpack:
@@ -237,11 +245,26 @@ def run_request(msgid, method, params, cancel):
             finish_if_drained()
 
 
+def name(value):
+    """A method name sent as str or bin (bytes-typed names of other msgpack-rpc implementations)."""
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolViolation("a name of %d bytes is not valid UTF-8" % len(value))
+    if isinstance(value, str):
+        return value
+    raise ProtocolViolation("method is %s, not a string" % type(value).__name__)
+
+
 def dispatch(frame):
     global shutting_down
+    if not isinstance(frame, (list, tuple)) or not frame:
+        raise ProtocolViolation("a frame is not an array")
     kind = frame[0]
     if kind == REQUEST:
         _, msgid, method, params = frame
+        method = name(method)
         if method == "$/ping":
             send([RESPONSE, msgid, None, params[0]])
         elif method == "$/shutdown":
@@ -260,6 +283,7 @@ def dispatch(frame):
             threading.Thread(target=run_request, args=(msgid, method, params, cancel), daemon=True).start()
     elif kind == NOTIFICATION:
         _, method, params = frame
+        method = name(method)
         if method == "$/ping":
             send([NOTIFICATION, "$/pong", [params[0]]])
         elif method == "$/cancel":
@@ -273,19 +297,32 @@ def dispatch(frame):
                 finish_if_drained()
 
 
+def stop(code):
+    global exit_code
+    with state_lock:
+        exit_code = exit_code or code
+        for cancel in in_flight.values():
+            cancel.set()
+    done.set()
+
+
 def read_loop():
     unpacker = msgpack.Unpacker(raw=False, max_buffer_size=16 * 1024 * 1024)
-    while True:
-        chunk = os.read(0, 65536)
-        if not chunk:  # host gone or done: cancel everything and leave
-            with state_lock:
-                for cancel in in_flight.values():
-                    cancel.set()
-            done.set()
-            return
-        unpacker.feed(chunk)
-        for frame in unpacker:
-            dispatch(frame)
+    try:
+        while True:
+            chunk = os.read(0, 65536)
+            if not chunk:  # host gone or done: cancel everything and leave
+                stop(0)
+                return
+            unpacker.feed(chunk)
+            for frame in unpacker:
+                dispatch(frame)
+    # Not a frame (the codecs raise ValueError subclasses, UnicodeDecodeError among them, for bad
+    # bytes), or a frame of the wrong shape: the stream cannot be trusted any more.
+    except (ProtocolViolation, ValueError, TypeError, IndexError) as e:
+        sys.stderr.write("pyhelper: protocol violation: %s\n" % e)
+        sys.stderr.flush()
+        stop(PROTOCOL_VIOLATION_EXIT_CODE)
 
 
 def main():
@@ -299,7 +336,7 @@ def main():
     done.wait()
     with out_lock:
         out.flush()
-    return 0
+    return exit_code
 
 
 if __name__ == "__main__":
