@@ -20,7 +20,8 @@ namespace UmhActors.Helpers;
 /// helper's lifetime.
 /// </summary>
 /// <remarks>
-/// <para>A helper is ready once it sent <c>$/hello</c>; requests that arrive earlier, or while a
+/// <para>A helper is ready once it sent <c>$/hello</c> (a plain msgpack-rpc helper, see
+/// <see cref="HelperOptions.WithPlainMsgpackRpc"/>, as soon as it is spawned); requests that arrive earlier, or while a
 /// replacement is being launched, wait in the queue (bounded by <see cref="HelperOptions.MaxQueued"/>
 /// and by their own timeouts). At most <see cref="HelperOptions.MaxInFlight"/> requests are sent at
 /// once; beyond both bounds a request is rejected with <see cref="HelperOverloadedException"/>. A
@@ -247,7 +248,10 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
         _metrics.Launched(_blob.Name, "ok");
         _current = incarnation;
-        Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
+        // A plain msgpack-rpc helper never says hello: it is ready once spawned, and requests wait
+        // in its stdin pipe until it reads them.
+        if (_options.Control == ControlProtocol.None) OnReady("plain msgpack-rpc");
+        else Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
     }
 
     // The launch is over once the helper said hello or ended: the guardian counts it no longer.
@@ -372,13 +376,18 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             Kill(HostKillReason.ProtocolViolation, mismatch);
             return;
         }
+        OnReady($"protocol {hello.ProtocolVersion}, capabilities [{string.Join(", ", hello.Capabilities)}]");
+    }
+
+    private void OnReady(string how)
+    {
         _current!.Ready = true;
         _metrics.Ready(_blob.Name, _current.SpawnedAt);
         ReturnPermit();
         Timers.Cancel(HandshakeTimer);
-        if (_options.Watchdog is { } watchdog) Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
-        _log.Debug("helper {0} (pid {1}) ready: protocol {2}, capabilities [{3}]", _blob.Name, _current.Process.Pid,
-            hello.ProtocolVersion, string.Join(", ", hello.Capabilities));
+        if (_options.Watchdog is { } watchdog && _options.Control == ControlProtocol.Umh)
+            Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
+        _log.Debug("helper {0} (pid {1}) ready: {2}", _blob.Name, _current.Process.Pid, how);
         DrainQueue();
     }
 

@@ -26,13 +26,15 @@ internal sealed class HelperFrameReceiver(
     HelperEventSubscribers subscribers,
     ILoggingAdapter log,
     FrameChannel? channel = null,
-    UmhMetrics? metrics = null) : IFrameReceiver
+    UmhMetrics? metrics = null,
+    bool expectHello = true) : IFrameReceiver
 {
     /// <summary>Error answers to helper → host requests that may sit unwritten (the helper is not
     /// reading its stdin) before the flood counts as a protocol violation: about 40 KiB.</summary>
     internal const int MaxUnwrittenRefusals = 1024;
 
-    private bool _helloSeen;
+    // A plain msgpack-rpc helper (ControlProtocol.None) says no hello: its first frame may be anything.
+    private bool _helloSeen = !expectHello;
     private bool _completedAny;
     private int _unwrittenRefusals;
     private bool _flooded;

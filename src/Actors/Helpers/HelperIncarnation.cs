@@ -59,6 +59,9 @@ internal sealed class HelperIncarnation
 
     public HostKillReason HostKill { get; private set; }
 
+    /// <summary>The control methods the helper speaks, which decide how <see cref="Retire"/> asks it to stop.</summary>
+    public ControlProtocol Control { get; private init; }
+
     public Exception? HostKillCause { get; private set; }
 
     /// <summary>The watchdog's unanswered ping: its token and when it was sent (a monotonic
@@ -87,7 +90,8 @@ internal sealed class HelperIncarnation
         try
         {
             process = HelperLauncher.Launch(blob, options.Launch.WithStdio(StdioMode.Pipes));
-            var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log, metrics: metrics);
+            var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log, metrics: metrics,
+                expectHello: options.Control == ControlProtocol.Umh);
             channel = new FrameChannel(process, receiver, options.Limits);
             receiver.Channel = channel;
             var pid = process.Pid;
@@ -99,7 +103,7 @@ internal sealed class HelperIncarnation
             stderr.Start();
             channel.Start();
             process.Exited.ContinueWith(t => self.Tell(new HelperExited(generation, t.Result)), TaskContinuationOptions.ExecuteSynchronously);
-            return new HelperIncarnation(generation, blob.Name, process, channel, receiver, stderr, log) { SpawnedAt = spawnedAt };
+            return new HelperIncarnation(generation, blob.Name, process, channel, receiver, stderr, log) { SpawnedAt = spawnedAt, Control = options.Control };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -141,23 +145,30 @@ internal sealed class HelperIncarnation
 
     /// <summary>Ends the helper after its actor stopped. A ready helper that is not frozen is
     /// first asked to shut down (<c>$/shutdown</c>: it answers what it has in flight, refuses new
-    /// requests, and exits) and given <paramref name="grace"/> to exit; then, as a fallback, the
-    /// process group gets SIGTERM, and SIGKILL after another <paramref name="grace"/> (or as soon as
-    /// the helper has exited, for anything it left behind); then the pipes are closed.</summary>
+    /// requests, and exits; a plain msgpack-rpc helper instead sees its stdin closed, the EOF that
+    /// ends msgpack-rpc servers over stdio) and given <paramref name="grace"/> to exit; then, as a
+    /// fallback, the process group gets SIGTERM, and SIGKILL after another <paramref name="grace"/>
+    /// (or as soon as the helper has exited, for anything it left behind); then the pipes are closed.</summary>
     public void Retire(TimeSpan grace, bool graceful)
     {
         if (!Exited && HostKill == HostKillReason.None) HostKill = HostKillReason.Stop;
-        var askToShutdown = graceful && Ready && !Exited && grace > TimeSpan.Zero &&
+        var polite = graceful && Ready && !Exited && grace > TimeSpan.Zero;
+        var askToShutdown = polite && Control == ControlProtocol.Umh &&
             Channel.Enqueue(0, static (output, _) => ControlFrames.WriteShutdown(output)) && Channel.Flush();
+        var closeStdin = polite && Control == ControlProtocol.None;
         if (!askToShutdown)
         {
             Channel.Dispose();
-            Stderr.Dispose();
+            // A helper ending on EOF may still write to stderr: keep reading it until it is gone.
+            if (!closeStdin) Stderr.Dispose();
         }
-        _ = EndAsync(askToShutdown ? grace : TimeSpan.Zero, grace, logEnd: graceful);
+        // After the channel stopped writing, so no write races the close.
+        if (closeStdin) Process.Stdin?.Dispose();
+        _ = EndAsync(askToShutdown || closeStdin ? grace : TimeSpan.Zero, grace, logEnd: graceful,
+            askedBy: closeStdin ? "stdin EOF" : "$/shutdown");
     }
 
-    private async Task EndAsync(TimeSpan shutdownWait, TimeSpan termGrace, bool logEnd)
+    private async Task EndAsync(TimeSpan shutdownWait, TimeSpan termGrace, bool logEnd, string askedBy)
     {
         var process = Process;
         try
@@ -170,7 +181,7 @@ internal sealed class HelperIncarnation
             var exit = await process.TerminateAsync(termGrace).ConfigureAwait(false);
             if (logEnd)
                 _log.Info("helper {0} (pid {1}) stopped {2}: {3}", _name, process.Pid,
-                    shutdownWait <= TimeSpan.Zero ? "by signal" : exitedOnRequest ? "on $/shutdown" : "by signal after $/shutdown went unheeded", exit);
+                    shutdownWait <= TimeSpan.Zero ? "by signal" : exitedOnRequest ? "on " + askedBy : $"by signal after {askedBy} went unheeded", exit);
         }
         finally
         {

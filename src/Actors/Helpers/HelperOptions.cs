@@ -79,14 +79,34 @@ public sealed record HelperOptions
         return this with { ResponsePollBudget = budget };
     }
 
-    /// <summary>The hang watchdog; null (the default) for none.</summary>
+    /// <summary>The hang watchdog; null (the default) for none. Never used with
+    /// <see cref="ControlProtocol.None"/>: a plain msgpack-rpc helper does not answer <c>$/ping</c>.</summary>
     public WatchdogOptions? Watchdog { get; init; }
+
+    /// <summary>The control methods the helper speaks: <see cref="ControlProtocol.Umh"/> (the
+    /// default) or <see cref="ControlProtocol.None"/> for a plain msgpack-rpc helper (see
+    /// <see cref="WithPlainMsgpackRpc"/>).</summary>
+    public ControlProtocol Control { get; init; } = ControlProtocol.Umh;
+
+    /// <summary>These options for a helper written with another msgpack-rpc library, which does not
+    /// speak our control methods (<see cref="ControlProtocol.None"/>): ready on spawn instead of on
+    /// <c>$/hello</c>, no watchdog (any set here is removed), no <c>$/cancel</c> or
+    /// <c>$/shutdown</c> sent; stop closes its stdin, then SIGTERM, then SIGKILL, each after
+    /// <see cref="StopGracePeriod"/>. Requests, responses and notifications work as usual.</summary>
+    public HelperOptions WithPlainMsgpackRpc() => this with { Control = ControlProtocol.None, Watchdog = null };
 
     /// <summary>These options with another supervision policy.</summary>
     public HelperOptions WithSupervision(HelperSupervisionPolicy policy) => this with { Supervision = policy ?? throw new ArgumentNullException(nameof(policy)) };
 
     /// <summary>These options with a hang watchdog pinging every <paramref name="interval"/>.</summary>
-    public HelperOptions WithWatchdog(TimeSpan interval, TimeSpan timeout) => this with { Watchdog = new WatchdogOptions(interval, timeout).Validated() };
+    /// <exception cref="InvalidOperationException">The helper is plain msgpack-rpc
+    /// (<see cref="ControlProtocol.None"/>): it would never answer a ping.</exception>
+    public HelperOptions WithWatchdog(TimeSpan interval, TimeSpan timeout)
+    {
+        if (Control == ControlProtocol.None)
+            throw new InvalidOperationException("a plain msgpack-rpc helper (ControlProtocol.None) does not answer $/ping: it cannot have a watchdog");
+        return this with { Watchdog = new WatchdogOptions(interval, timeout).Validated() };
+    }
 
     /// <summary>These options with other launch options.</summary>
     public HelperOptions WithLaunch(LaunchOptions launch) => this with { Launch = launch ?? throw new ArgumentNullException(nameof(launch)) };

@@ -21,6 +21,9 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     public UmhMetrics Metrics { get; } = metrics ?? UmhMetrics.Shared;
 
     private readonly Queue<QueuedRequest> _queue = new();
+
+    // A plain msgpack-rpc helper knows no $/cancel: its late answer is dropped instead.
+    private readonly bool _sendCancel = options.Control == ControlProtocol.Umh;
     private uint _lastMsgId;
 
     public ConcurrentDictionary<uint, PendingRequest> InFlight { get; } = new();
@@ -134,7 +137,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
             Ended(request, RequestOutcome.Timeout);
             if (current is null) continue;
             current.TimedOut++;
-            wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
+            if (_sendCancel) wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
         }
 
         if (_queue.Any(q => q.DeadlineTimestamp <= now))
@@ -188,7 +191,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
             Ended(request, RequestOutcome.Cancelled);
             if (current is null) continue;
             current.TimedOut++;
-            wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
+            if (_sendCancel) wrote |= current.Channel.Enqueue(msgId, static (output, id) => ControlFrames.WriteCancel(output, id));
         }
 
         if (_queue.Any(q => q.Sender.Equals(requester)))
