@@ -57,6 +57,9 @@ async function main() {
   report('sleep_id', sleepId);
   report('cancelled_notification', plain((await notification('cancelled')).args));
   report('sleep', plain(await sleeping));
+  // A notification the helper handles: it answers with the notification notified [x].
+  session.notify('notify_back', ['x']);
+  report('notified', plain((await notification('notified')).args));
   // A notification the helper does not handle is ignored; it still serves.
   session.notify('no_such_notification', [1]);
   report('after_notification', plain(await call('add', [40, 2])));

@@ -71,6 +71,9 @@ def main():
     while not sleep_result:  # the answer comes right after the notification; run the loop until it is in
         call(session, "add", 0, 0)
     report("sleep", sleep_result[0])
+    # A notification the helper handles: it answers with the notification notified [x].
+    session.request("notify_back", "x", async_=True)
+    report("notified", plain(next_notification(session, "notified")))
     session.request("no_such_notification", 1, async_=True)
     report("after_notification", call(session, "add", 40, 2))
     # Stdin EOF: the helper must exit by itself. pynvim has no public call for it: close the

@@ -5,8 +5,9 @@ namespace UmhActors.Tests.Interop;
 /// <summary>
 /// The msgpack-rpc client of an implementation written by others drives the C# test helper (the
 /// NativeAOT helper on our runtime), spawned by that client as a child over pipes: calls (one with
-/// its method name in bin), an unknown method's error, notifications both ways (<c>$/cancel</c> to
-/// the helper, <c>cancelled</c> from it, an unknown one ignored), and the helper's exit on stdin EOF.
+/// its method name in bin), an unknown method's error, notifications both ways (<c>$/cancel</c> and
+/// <c>notify_back</c> to the helper, <c>cancelled</c> and <c>notified</c> from it, an unknown one
+/// ignored), and the helper's exit on stdin EOF.
 /// The client script runs once per class and prints what it saw; each test checks one part.
 /// </summary>
 public abstract class ForeignClientConformanceTests
@@ -60,6 +61,12 @@ public abstract class ForeignClientConformanceTests
         Assert.Equal($"[{id}]", Json(await Seen("cancelled_notification")));
         var sleep = await Seen("sleep");
         Assert.Equal(-32800, sleep.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_notification_reaches_its_handler_which_notifies_back()
+    {
+        Assert.Equal("[\"x\"]", Json(await Seen("notified")));
     }
 
     [Fact]
