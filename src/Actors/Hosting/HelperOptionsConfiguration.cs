@@ -63,7 +63,15 @@ public static class HelperOptionsConfiguration
             var interval = Value(watchdog, "Interval") ?? throw new HelperConfigurationException(watchdog.Path + ":Interval", "is required when Watchdog is set");
             var timeout = Value(watchdog, "Timeout") ?? throw new HelperConfigurationException(watchdog.Path + ":Timeout", "is required when Watchdog is set");
             var (every, within) = (Positive(interval), Positive(timeout));
-            options = options.WithWatchdog(every, within);
+            try
+            {
+                options = options.WithWatchdog(every, within);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Base options for a plain msgpack-rpc helper: it would never answer a ping.
+                throw new HelperConfigurationException(watchdog.Path, e.Message, e);
+            }
         }
         return options;
     }
