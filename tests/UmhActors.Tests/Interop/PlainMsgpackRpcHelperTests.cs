@@ -102,4 +102,19 @@ public sealed class PlainMsgpackRpcHelperTests(ITestOutputHelper output) : Helpe
         Assert.Equal(pid, line.Pid);
         Assert.True(await HostCensus.EventuallyAsync(() => !HostCensus.IsRunning(pid), TimeSpan.FromSeconds(10)), $"helper {pid} still runs");
     }
+
+    [Fact]
+    public async Task Stopping_with_requests_in_flight_fails_each_as_stopped_and_the_helper_still_ends_by_eof()
+    {
+        using var blob = Blob();
+        var helper = Sys.ActorOf(HelperActor.Props(blob, Plain.WithStopGracePeriod(TimeSpan.FromSeconds(30))));
+        var pid = MessagePackSerializer.Deserialize<int>((await helper.Ask<HelperResponse>(Call("pid"), Patience)).RawResult);
+        var sleeping = Enumerable.Range(0, 20).Select(_ => helper.Ask<HelperResponse>(Call("sleep", 20_000), Patience)).ToArray();
+        // Every sleep is in the helper's hands (it records a method when it reads it) before the stop.
+        await AwaitAssertAsync(async () => Assert.Equal(20, (await SeenAsync(helper)).Count(m => m == "sleep")), Patience);
+
+        Sys.Stop(helper);
+        foreach (var ask in sleeping) await Assert.ThrowsAsync<HelperStoppedException>(() => ask);
+        Assert.True(await HostCensus.EventuallyAsync(() => !HostCensus.IsRunning(pid), TimeSpan.FromSeconds(10)), $"helper {pid} still runs");
+    }
 }
