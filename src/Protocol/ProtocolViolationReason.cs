@@ -18,7 +18,8 @@ public enum ProtocolViolationReason
     /// <summary>The msgid is not an unsigned integer that fits 32 bits.</summary>
     InvalidMsgId,
 
-    /// <summary>The method is not a string, or is longer than <see cref="Framing.DecoderLimits.MaxMethodNameLength"/>.</summary>
+    /// <summary>The method is neither str nor bin, is not valid UTF-8, or is longer than
+    /// <see cref="Framing.DecoderLimits.MaxMethodNameLength"/> bytes.</summary>
     InvalidMethod,
 
     /// <summary>The frame is, or declares itself, larger than <see cref="Framing.DecoderLimits.MaxFrameSize"/>.</summary>
