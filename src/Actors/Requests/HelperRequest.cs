@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using MessagePack;
+using UmhActors.Diagnostics;
 
 namespace UmhActors.Requests;
 
@@ -24,6 +26,11 @@ public sealed record HelperRequest(string Method, ReadOnlyMemory<byte> RawParams
     /// <summary>For a helper pool routing by consistent hash (<see cref="Hosting.HelperRouting.ConsistentHash"/>):
     /// requests with equal keys reach the same helper. Ignored by a single helper and the other routings.</summary>
     public string? RoutingKey { get; init; }
+
+    /// <summary>The span the request's own span is a child of: the caller's <see cref="Activity.Current"/>
+    /// when the request was made (captured only while a tracer listens to <c>UmhActors</c>; otherwise
+    /// default, and the request's span, if any, has no parent).</summary>
+    public ActivityContext TraceParent { get; init; } = UmhTracing.CallerContext();
 
     /// <summary>A request whose params are <paramref name="parameters"/> serialized with
     /// MessagePack (standard resolver unless <paramref name="options"/> says otherwise).</summary>
