@@ -16,10 +16,9 @@ internal static class UmhTracing
     public static readonly ActivitySource Source = new(SourceName, typeof(UmhTracing).Assembly.GetName().Version?.ToString());
 
     /// <summary>The caller's span, for the request it is making (<see cref="Requests.HelperRequest.TraceParent"/>):
-    /// default when nobody listens, so a request made without tracing costs one
+    /// null when nobody listens, so a request made without tracing costs one
     /// <see cref="ActivitySource.HasListeners"/> check and no read of the async-local <see cref="Activity.Current"/>.</summary>
-    public static ActivityContext CallerContext() =>
-        Source.HasListeners() && Activity.Current is { } caller ? caller.Context : default;
+    public static Activity? CallerActivity() => Source.HasListeners() ? Activity.Current : null;
 
     /// <summary>Starts the span of a request accepted by the actor, or returns null when nobody
     /// listens. Its parent is <paramref name="parent"/>, the caller's span when the request was made

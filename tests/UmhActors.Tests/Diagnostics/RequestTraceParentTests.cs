@@ -56,6 +56,18 @@ public sealed class RequestTraceParentTests(ITestOutputHelper output) : HelperSp
     }
 
     [Fact]
+    public void A_parent_set_explicitly_is_carried_and_default_clears_it()
+    {
+        var remote = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+
+        var request = HelperRequest.WithoutParams("add") with { TraceParent = remote };
+
+        Assert.Equal(remote, request.TraceParent);
+        Assert.Equal(remote, (request with { RoutingKey = "k" }).TraceParent);
+        Assert.Equal(default, (request with { TraceParent = default }).TraceParent);
+    }
+
+    [Fact]
     public void Without_a_listener_a_request_captures_no_parent_and_allocates_nothing_for_it()
     {
         // A caller span from a source of its own, so UmhActors itself has no listener.
@@ -69,9 +81,9 @@ public sealed class RequestTraceParentTests(ITestOutputHelper output) : HelperSp
         Assert.False(UmhTracing.Source.HasListeners());
 
         Assert.Equal(default, HelperRequest.WithoutParams("add").TraceParent);
-        UmhTracing.CallerContext(); // JIT first
+        Assert.Null(UmhTracing.CallerActivity());
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++) UmhTracing.CallerContext();
+        for (var i = 0; i < 1000; i++) _ = UmhTracing.CallerActivity();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
