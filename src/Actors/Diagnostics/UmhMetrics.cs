@@ -32,6 +32,7 @@ internal sealed class UmhMetrics
     public static readonly IReadOnlyList<double> DurationBuckets =
         [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    // Declared before Shared: static initializers run in text order, and Shared's histograms need it.
     private static readonly InstrumentAdvice<double> SecondsBuckets = new() { HistogramBucketBoundaries = DurationBuckets };
 
     private readonly ConcurrentDictionary<HelperLoad, byte> _helpers = new();
