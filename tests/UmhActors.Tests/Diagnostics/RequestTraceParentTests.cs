@@ -56,6 +56,33 @@ public sealed class RequestTraceParentTests(ITestOutputHelper output) : HelperSp
     }
 
     [Fact]
+    public async Task Concurrent_callers_each_parent_their_own_request()
+    {
+        using var provider = Sdk.CreateTracerProviderBuilder().AddSource(UmhTracing.SourceName).AddSource(Caller.Name).AddInMemoryExporter(_spans).Build()!;
+        var actor = Sys.ActorOf(HelperActor.Props(_blob));
+        await WaitReadyAsync(actor);
+        var client = new HelperClient(actor);
+
+        // Twenty callers at once, each in its own activity: the actor takes their requests in one
+        // mailbox run on one thread, and must still give each span its own caller as parent.
+        var callers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            using var parent = Caller.StartActivity($"caller {i}")!;
+            var sum = await client.CallAsync<int[], int>("add", [i, 1000]).WaitAsync(Patience);
+            return (Sum: sum, parent.Context);
+        })));
+
+        await AwaitAssertAsync(() => Assert.Equal(20, Spans().Count), Patience);
+        var byParent = Spans().ToDictionary(s => s.ParentSpanId);
+        Assert.All(callers, caller =>
+        {
+            var span = byParent[caller.Context.SpanId];
+            Assert.Equal(caller.Context.TraceId, span.TraceId);
+        });
+        Assert.Equal(Enumerable.Range(1000, 20), callers.Select(c => c.Sum).Order());
+    }
+
+    [Fact]
     public void A_parent_set_explicitly_is_carried_and_default_clears_it()
     {
         var remote = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
