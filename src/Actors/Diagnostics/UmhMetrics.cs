@@ -24,6 +24,17 @@ internal sealed class UmhMetrics
     public const string OutcomeTag = "outcome";
     public const string KindTag = "kind";
 
+    /// <summary>
+    /// The bucket boundaries advised for the duration histograms, in seconds: 10 µs to 10 s. The SDKs'
+    /// defaults (0, 5, 10, 25 … 10 000) are sized for milliseconds, and would put every request (tens of
+    /// microseconds) and every launch (milliseconds) into the first bucket.
+    /// </summary>
+    public static readonly IReadOnlyList<double> DurationBuckets =
+        [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    // Declared before Shared: static initializers run in text order, and Shared's histograms need it.
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new() { HistogramBucketBoundaries = DurationBuckets };
+
     private readonly ConcurrentDictionary<HelperLoad, byte> _helpers = new();
     private readonly Counter<long> _launches;
     private readonly Counter<long> _exits;
@@ -43,9 +54,9 @@ internal sealed class UmhMetrics
         _exits = Meter.CreateCounter<long>("umh.helper.exits", "{exit}", "Helper process exits, by failure kind (crashed, oom_killed, hung, …).");
         _restarts = Meter.CreateCounter<long>("umh.helper.restarts", "{restart}", "Restarts decided by the supervision policy, by the failure kind that caused them.");
         _refusals = Meter.CreateCounter<long>("umh.guardian.refusals", "{refusal}", "Launch permits the guardian refused (launches disabled, or waited too long while frozen).");
-        _launchDuration = Meter.CreateHistogram<double>("umh.helper.launch.duration", "s", "From spawn to the helper's $/hello.");
-        RequestDuration = Meter.CreateHistogram<double>("umh.helper.request.duration", "s",
-            "From the actor accepting a request to its answer or failure (queueing included), by method and outcome.");
+        _launchDuration = Meter.CreateHistogram("umh.helper.launch.duration", "s", "From spawn to the helper's $/hello.", advice: SecondsBuckets);
+        RequestDuration = Meter.CreateHistogram("umh.helper.request.duration", "s",
+            "From the actor accepting a request to its answer or failure (queueing included), by method and outcome.", advice: SecondsBuckets);
         Meter.CreateObservableUpDownCounter("umh.helpers.live", () => Observe(static l => l.Live ? 1 : 0), "{helper}",
             "Helper processes running (launched and not yet exited).");
         Meter.CreateObservableUpDownCounter("umh.helper.requests.in_flight", () => Observe(static l => l.InFlight), "{request}",

@@ -15,14 +15,23 @@ internal static class UmhTracing
 
     public static readonly ActivitySource Source = new(SourceName, typeof(UmhTracing).Assembly.GetName().Version?.ToString());
 
+    /// <summary>The caller's span, for the request it is making (<see cref="Requests.HelperRequest.TraceParent"/>):
+    /// null when nobody listens, so a request made without tracing costs one
+    /// <see cref="ActivitySource.HasListeners"/> check and no read of the async-local <see cref="Activity.Current"/>.</summary>
+    public static Activity? CallerActivity() => Source.HasListeners() ? Activity.Current : null;
+
     /// <summary>Starts the span of a request accepted by the actor, or returns null when nobody
-    /// listens. The span is not left as <see cref="Activity.Current"/>: it belongs to the request,
-    /// not to whatever the actor's thread does next.</summary>
-    public static Activity? StartRequest(string helper, string method)
+    /// listens. Its parent is <paramref name="parent"/>, the caller's span when the request was made
+    /// (the actor runs on another thread, where the caller's <see cref="Activity.Current"/> is not).
+    /// The span is not left as <see cref="Activity.Current"/>: it belongs to the request, not to
+    /// whatever the actor's thread does next.</summary>
+    public static Activity? StartRequest(string helper, string method, ActivityContext parent)
     {
         if (!Source.HasListeners()) return null;
         var previous = Activity.Current;
-        var activity = Source.StartActivity($"{helper}/{method}", ActivityKind.Client);
+        // With no caller span, the request's span is a root: not a child of whatever the actor's thread holds.
+        Activity.Current = null;
+        var activity = Source.StartActivity($"{helper}/{method}", ActivityKind.Client, parent);
         Activity.Current = previous;
         if (activity is null) return null;
         if (activity.IsAllDataRequested)

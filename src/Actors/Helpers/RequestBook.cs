@@ -56,12 +56,12 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         var deadline = RequestTimeouts.Deadline(timeout, now);
         if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)
         {
-            Send(current, request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method));
+            Send(current, request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent));
             return true;
         }
         if (_queue.Count < options.MaxQueued)
         {
-            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method)));
+            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent)));
             if (current is null) return false;
             NoFreeSlot?.Invoke();
             return Drain(current);

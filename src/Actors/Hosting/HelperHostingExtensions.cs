@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
 using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
 using UmhActors.Supervision;
@@ -31,8 +32,29 @@ public static class HelperHostingExtensions
     public static AkkaConfigurationBuilder WithHelper<TKey>(this AkkaConfigurationBuilder builder, string name, HelperBlob blob, HelperOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        return WithHelper<TKey>(builder, name, _ => blob, options, ownsBlob: false);
+        return WithHelper<TKey>(builder, name, _ => blob, system => options ?? SystemDefaults(system), ownsBlob: false);
     }
+
+    /// <summary>
+    /// As <see cref="WithHelper{TKey}(AkkaConfigurationBuilder, string, HelperBlob, HelperOptions?)"/>, with
+    /// the options of a configuration section (<see cref="HelperOptionsConfiguration.Bind(IConfiguration, HelperOptions?)"/>)
+    /// over the defaults: <see cref="HelperOptions.Default"/> and the system's <c>umh.supervision</c> table,
+    /// whose kinds the section's <c>Supervision</c> block changes for this helper only.
+    /// </summary>
+    /// <remarks>The section is read when the ActorSystem starts: an unknown key or an impossible value
+    /// fails the start (and the host's) with a <see cref="HelperConfigurationException"/> naming the key.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid actor name.</exception>
+    public static AkkaConfigurationBuilder WithHelper<TKey>(this AkkaConfigurationBuilder builder, string name, HelperBlob blob, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(section);
+        return WithHelper<TKey>(builder, name, _ => blob, system => HelperOptionsConfiguration.Bind(section, SystemDefaults(system)), ownsBlob: false);
+    }
+
+    /// <summary>The options of a helper registered without any: the defaults, with the system's
+    /// <c>umh.supervision</c> table (<see cref="HelperSupervisionPolicy.FromConfig"/>).</summary>
+    internal static HelperOptions SystemDefaults(ActorSystem system) =>
+        HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.FromConfig(system.Settings.Config));
 
     /// <summary>
     /// As <see cref="WithHelper{TKey}(AkkaConfigurationBuilder, string, HelperBlob, HelperOptions?)"/>,
@@ -44,11 +66,11 @@ public static class HelperHostingExtensions
     public static AkkaConfigurationBuilder WithHelper<TKey>(this AkkaConfigurationBuilder builder, string name, Func<IServiceProvider, HelperBlob> blobFactory, HelperOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(blobFactory);
-        return WithHelper<TKey>(builder, name, blobFactory, options, ownsBlob: true);
+        return WithHelper<TKey>(builder, name, blobFactory, system => options ?? SystemDefaults(system), ownsBlob: true);
     }
 
     private static AkkaConfigurationBuilder WithHelper<TKey>(AkkaConfigurationBuilder builder, string name, Func<IServiceProvider, HelperBlob> blobFactory,
-        HelperOptions? options, bool ownsBlob)
+        Func<ActorSystem, HelperOptions> resolveOptions, bool ownsBlob)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -57,10 +79,11 @@ public static class HelperHostingExtensions
             throw new ArgumentException($"\"{name}\" is not a valid actor name (letters, digits and -_.*$+:@&=,!~';, not starting with $)", nameof(name));
         return builder.WithActors((system, registry, resolver) =>
         {
+            // Options first: a wrong configuration section fails the start before a blob is made.
+            var resolved = resolveOptions(system);
             var blob = blobFactory(new DependencyResolverServiceProvider(resolver))
                 ?? throw new InvalidOperationException($"the blob factory of helper \"{name}\" returned null");
             var hosted = HostedHelpers.Get(system);
-            var resolved = options ?? HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.FromConfig(system.Settings.Config));
             IActorRef actor;
             try
             {

@@ -11,8 +11,14 @@ namespace UmhActors.Hosting;
 /// "UmhActors": { "Helpers": { "shouter": {
 ///   "RequestTimeout": "00:00:05", "StartupTimeout": "00:00:10", "StopGracePeriod": "00:00:02",
 ///   "MaxInFlight": 64, "MaxQueued": 1000, "MemoryLimitBytes": 268435456,
-///   "Watchdog": { "Interval": "00:00:01", "Timeout": "00:00:03" } } } }
+///   "Watchdog": { "Interval": "00:00:01", "Timeout": "00:00:03" },
+///   "Supervision": { "Crashed": { "Directive": "Restart", "MaxRestarts": 5, "Within": "00:01:00" },
+///                    "OomKilled": { "Directive": "Stop" } } } } }
 /// </code>
+/// <c>Supervision</c> changes the kinds it names in the base options' policy table, with the keys of
+/// the <c>umh.supervision</c> HOCON table (<c>Directive</c>, <c>MinBackoff</c>, <c>MaxBackoff</c>,
+/// <c>RandomFactor</c>, <c>ResetAfter</c>, <c>MaxRestarts</c>, <c>Within</c>, <c>WhenExceeded</c>); a kind is
+/// named as the <see cref="Failures.HelperFailureKind"/> (<c>OomKilled</c>) or its HOCON block (<c>oom-killed</c>).
 /// Durations are <c>[d.]hh:mm:ss[.fffffff]</c> (<c>RequestTimeout</c> also takes <c>Infinite</c>);
 /// keys are case-insensitive, every one optional. An unknown key or an impossible value throws
 /// <see cref="HelperConfigurationException"/> naming the key, so a typo fails the start, not a
@@ -20,17 +26,22 @@ namespace UmhActors.Hosting;
 /// </summary>
 public static class HelperOptionsConfiguration
 {
-    private static readonly string[] Keys = ["RequestTimeout", "StartupTimeout", "StopGracePeriod", "MaxInFlight", "MaxQueued", "MemoryLimitBytes", "Watchdog"];
+    private static readonly string[] Keys = ["RequestTimeout", "StartupTimeout", "StopGracePeriod", "MaxInFlight", "MaxQueued", "MemoryLimitBytes", "Watchdog", "Supervision"];
+    private static readonly string[] PoolKeys = [.. Keys, "Pool"];
     private static readonly string[] WatchdogKeys = ["Interval", "Timeout"];
 
     /// <summary>The options of <paramref name="section"/>, over <paramref name="baseOptions"/>
     /// (<see cref="HelperOptions.Default"/> if null) for the keys it leaves out.</summary>
     /// <exception cref="HelperConfigurationException">A key is unknown or its value impossible.</exception>
-    public static HelperOptions Bind(IConfiguration section, HelperOptions? baseOptions = null)
+    public static HelperOptions Bind(IConfiguration section, HelperOptions? baseOptions = null) => Bind(section, baseOptions, poolSection: false);
+
+    /// <summary>As the public <c>Bind</c>; a pool's section (<paramref name="poolSection"/>) may also
+    /// have a <c>Pool</c> block, read by <see cref="HelperPoolConfiguration"/>.</summary>
+    internal static HelperOptions Bind(IConfiguration section, HelperOptions? baseOptions, bool poolSection)
     {
         ArgumentNullException.ThrowIfNull(section);
         var options = baseOptions ?? HelperOptions.Default;
-        RejectUnknown(section, Keys);
+        RejectUnknown(section, poolSection ? PoolKeys : Keys);
         if (Value(section, "RequestTimeout") is { } requestTimeout)
         {
             var timeout = string.Equals(requestTimeout.Value, "Infinite", StringComparison.OrdinalIgnoreCase)
@@ -73,6 +84,10 @@ public static class HelperOptionsConfiguration
                 throw new HelperConfigurationException(watchdog.Path, e.Message, e);
             }
         }
+        var supervision = section.GetSection("Supervision");
+        if (supervision.Value is not null)
+            throw new HelperConfigurationException(supervision.Path, "must be a section of failure kinds, not a value");
+        if (supervision.Exists()) options = options.WithSupervision(HelperSupervisionConfiguration.Bind(supervision, options.Supervision));
         return options;
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using MessagePack;
+using UmhActors.Diagnostics;
 
 namespace UmhActors.Requests;
 
@@ -24,6 +26,25 @@ public sealed record HelperRequest(string Method, ReadOnlyMemory<byte> RawParams
     /// <summary>For a helper pool routing by consistent hash (<see cref="Hosting.HelperRouting.ConsistentHash"/>):
     /// requests with equal keys reach the same helper. Ignored by a single helper and the other routings.</summary>
     public string? RoutingKey { get; init; }
+
+    // The caller's Activity (captured when the request is made, only while a tracer listens), or a
+    // boxed ActivityContext set explicitly, or null: one reference, so requests stay small untraced.
+    private readonly object? _traceParent = UmhTracing.CallerActivity();
+
+    /// <summary>The span the request's own span is a child of: by default the caller's
+    /// <see cref="Activity.Current"/> when the request was made (captured only while a tracer listens to
+    /// <c>UmhActors</c>; otherwise default, and the request's span, if any, is a root). Set it to carry a
+    /// parent from elsewhere (a message from another process).</summary>
+    public ActivityContext TraceParent
+    {
+        get => _traceParent switch
+        {
+            Activity caller => caller.Context,
+            ActivityContext context => context,
+            _ => default,
+        };
+        init => _traceParent = value == default ? null : value;
+    }
 
     /// <summary>A request whose params are <paramref name="parameters"/> serialized with
     /// MessagePack (standard resolver unless <paramref name="options"/> says otherwise).</summary>

@@ -10,8 +10,9 @@ namespace UmhActors.Tests.Hosting;
 /// test gets a started Generic Host with that ActorSystem (<see cref="Sys"/>, <see cref="Services"/>),
 /// stopped after the test.
 /// </summary>
-/// <remarks>Akka.Hosting.TestKit 1.5.71 itself is built on xUnit v3 and cannot share a test project
-/// with xUnit 2 (both define <c>FactAttribute</c>), so this is the same shape without it.</remarks>
+/// <remarks>Akka.Hosting.TestKit (1.5.73) itself is built on xUnit v3 and cannot share a test project
+/// with xUnit 2 (both define <c>FactAttribute</c>), so this is the same shape without it; the tests
+/// written with the TestKit itself are in <c>tests/UmhActors.Hosting.Tests</c>.</remarks>
 public abstract class HostingSpec : IAsyncLifetime
 {
     private IHost? _host;
