@@ -66,6 +66,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private TimeSpan? _tickInterval;
     private int _restartCount;
     private HelperFailureKind? _lastFailureKind;
+    private readonly ReadyWaiters _readyWaiters = new();
 
     private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock)
     {
@@ -188,6 +189,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 _subscribers.Remove(terminated.ActorRef);
                 break;
+            case NotifyWhenReady wait:
+                if (_current is { Ready: true, Exited: false } ready && ready.Process.Pid != wait.ReplacingPid)
+                    Sender.Tell(new HelperReady(_blob.Name, ready.Process.Pid, _restartCount));
+                else
+                    _readyWaiters.Add(Sender, wait.ReplacingPid);
+                break;
             case GetHelperStatus:
                 Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount)
                 {
@@ -210,6 +217,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         var stopped = new HelperStoppedException(_blob.Name);
         _requests.FailInFlight(stopped);
         _requests.FailQueued(stopped);
+        _readyWaiters.Fail(stopped);
         _tracked?.Dispose();
     }
 
@@ -379,6 +387,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         if (_options.Watchdog is { } watchdog) Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
         _log.Debug("helper {0} (pid {1}) ready: protocol {2}, capabilities [{3}]", _blob.Name, _current.Process.Pid,
             hello.ProtocolVersion, string.Join(", ", hello.Capabilities));
+        _readyWaiters.Ready(new HelperReady(_blob.Name, _current.Process.Pid, _restartCount));
         DrainQueue();
     }
 
@@ -455,10 +464,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 break;
             case HelperDirective.Stop:
                 _requests.FailQueued(failure);
+                _readyWaiters.Fail(failure);
                 Context.Stop(Self);
                 break;
             default:
                 _requests.FailQueued(failure);
+                _readyWaiters.Fail(failure);
                 // A supervisor that resumes this actor keeps this instance, with no helper and no
                 // hook called: the timer relaunches then. A restart or stop cancels it.
                 Timers.StartSingleTimer(RelaunchTimer, Relaunch.Instance, delay);
