@@ -67,6 +67,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private int _restartCount;
     private HelperFailureKind? _lastFailureKind;
     private readonly ReadyWaiters _readyWaiters = new();
+    private readonly List<IActorRef> _stopAskers = [];
 
     private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock)
     {
@@ -189,6 +190,10 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 _subscribers.Remove(terminated.ActorRef);
                 break;
+            case StopHelper:
+                _stopAskers.Add(Sender);
+                Context.Stop(Self);
+                break;
             case NotifyWhenReady wait:
                 if (_current is { Ready: true, Exited: false } ready && ready.Process.Pid != wait.ReplacingPid)
                     Sender.Tell(new HelperReady(_blob.Name, ready.Process.Pid, _restartCount));
@@ -212,8 +217,10 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         ReturnPermit();
-        _current?.Retire(_options.StopGracePeriod, graceful: !_frozen);
+        var ended = new HelperEnded(_blob.Name, _current?.Process.Pid ?? 0);
+        var end = _current?.Retire(_options.StopGracePeriod, graceful: !_frozen) ?? Task.CompletedTask;
         _current = null;
+        foreach (var asker in _stopAskers) end.ContinueWith(_ => asker.Tell(ended), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         var stopped = new HelperStoppedException(_blob.Name);
         _requests.FailInFlight(stopped);
         _requests.FailQueued(stopped);

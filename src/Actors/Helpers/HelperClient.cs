@@ -106,6 +106,15 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         }
     }
 
+    /// <summary>Stops the actor (<see cref="StopHelper"/>) and completes once its helper is gone:
+    /// reaped, its cgroup removed.</summary>
+    /// <param name="timeout">How long to wait; default the client's ask timeout. Keep it above the
+    /// actor's <see cref="HelperOptions.StopGracePeriod"/> (twice it, for a helper that ignores
+    /// SIGTERM).</param>
+    /// <exception cref="AskTimeoutException">The actor had already stopped, or the helper did not end
+    /// within <paramref name="timeout"/>.</exception>
+    public Task<HelperEnded> StopAsync(TimeSpan? timeout = null) => Helper.Ask<HelperEnded>(StopHelper.Instance, timeout ?? _askTimeout);
+
     private TimeSpan? AskTimeoutFor(HelperRequest request)
     {
         if (request.Timeout is not { } timeout || !RequestTimeouts.IsValid(timeout)) return _askTimeout;

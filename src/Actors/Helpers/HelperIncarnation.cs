@@ -143,8 +143,9 @@ internal sealed class HelperIncarnation
     /// first asked to shut down (<c>$/shutdown</c>: it answers what it has in flight, refuses new
     /// requests, and exits) and given <paramref name="grace"/> to exit; then, as a fallback, the
     /// process group gets SIGTERM, and SIGKILL after another <paramref name="grace"/> (or as soon as
-    /// the helper has exited, for anything it left behind); then the pipes are closed.</summary>
-    public void Retire(TimeSpan grace, bool graceful)
+    /// the helper has exited, for anything it left behind); then the pipes are closed. The task
+    /// completes once the helper is reaped and its cgroup removed.</summary>
+    public Task Retire(TimeSpan grace, bool graceful)
     {
         if (!Exited && HostKill == HostKillReason.None) HostKill = HostKillReason.Stop;
         var askToShutdown = graceful && Ready && !Exited && grace > TimeSpan.Zero &&
@@ -154,7 +155,7 @@ internal sealed class HelperIncarnation
             Channel.Dispose();
             Stderr.Dispose();
         }
-        _ = EndAsync(askToShutdown ? grace : TimeSpan.Zero, grace, logEnd: graceful);
+        return EndAsync(askToShutdown ? grace : TimeSpan.Zero, grace, logEnd: graceful);
     }
 
     private async Task EndAsync(TimeSpan shutdownWait, TimeSpan termGrace, bool logEnd)
