@@ -31,10 +31,16 @@ try
     // 2. A request: msgpack-rpc over the helper's pipes.
     report.Begin();
     var loud = await shouter.CallAsync<string[], string>("shout", ["hello"]);
-    var watch = Stopwatch.StartNew();
-    await shouter.CallAsync<string[], string>("shout", ["again"]);
-    var roundTrip = watch.Elapsed;
-    report.Done("request", $"shout(\"hello\") = \"{loud}\"; the next round trip took {StepReport.Ms(roundTrip)}",
+    // The first calls pay for JIT compilation; the median of the next 200 is the steady round trip.
+    var roundTrips = new List<TimeSpan>();
+    for (var i = 0; i < 200; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await shouter.CallAsync<string[], string>("shout", ["again"]);
+        roundTrips.Add(watch.Elapsed);
+    }
+    var roundTrip = roundTrips.Order().ElementAt(roundTrips.Count / 2);
+    report.Done("request", $"shout(\"hello\") = \"{loud}\"; median round trip of 200 more: {StepReport.Ms(roundTrip)}",
         $"\"{loud}\", round trip {StepReport.Ms(roundTrip)}");
 
     // 3. A crash comes back as data (the signal) and the policy restarts the helper after a backoff.

@@ -28,5 +28,5 @@ internal sealed class StepReport
         Console.WriteLine($"total {_clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    public static string Ms(TimeSpan t) => t.TotalMilliseconds < 1 ? $"{t.TotalMicroseconds:F0} µs" : $"{t.TotalMilliseconds:F0} ms";
+    public static string Ms(TimeSpan t) => t.TotalMilliseconds < 10 ? $"{t.TotalMicroseconds:F0} µs" : $"{t.TotalMilliseconds:F0} ms";
 }
