@@ -40,6 +40,12 @@ internal sealed class ConsumerSolution : IDisposable
         solution.Write("Directory.Build.props", "<Project />\n");
         solution.Write("Directory.Build.targets", "<Project />\n");
         solution.Write("Directory.Packages.props", "<Project />\n");
+        solution.Write("App.slnx", """
+            <Solution>
+              <Project Path="MyHelper/MyHelper.csproj" />
+              <Project Path="MyHost/MyHost.csproj" />
+            </Solution>
+            """);
         solution.Write("MyHelper/MyHelper.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
