@@ -194,7 +194,15 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
             {
                 using var answered = new CancellationTokenSource();
                 var answer = helper.Ask<HelperFreezeDone>(new SetHelperFrozen(frozen), FreezeAnswerTimeout);
-                var gone = helper.WatchAsync(answered.Token);
+                Task<bool> gone;
+                try
+                {
+                    gone = helper.WatchAsync(answered.Token);
+                }
+                catch (InvalidOperationException)
+                {
+                    gone = Task.FromResult(false); // not watchable from here: the answer (or its timeout) decides
+                }
                 if (await Task.WhenAny(answer, gone).ConfigureAwait(false) == gone && !answer.IsCompleted && gone is { IsCompletedSuccessfully: true, Result: true })
                     return new HelperFreezeDone(0, "none");
                 answered.Cancel();
