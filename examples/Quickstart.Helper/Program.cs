@@ -13,13 +13,30 @@ return await HelperRuntime.CreateBuilder("shouter")
         raise(11);
         return Encode("unreachable");
     })
+    .Handle("allocate", context => Encode($"allocated {Allocate(ReadInt(context.Params))} MiB"))
     .Build()
     .RunAsync();
+
+// Commits MEBIBYTES of memory for real (every page written), as a leaking decoder would: under a
+// smaller cgroup memory limit the kernel's OOM killer ends the helper before this returns.
+static unsafe long Allocate(long mebibytes)
+{
+    var size = (nuint)(mebibytes << 20);
+    var memory = (byte*)NativeMemory.Alloc(size);
+    for (nuint offset = 0; offset < size; offset += 4096) memory[offset] = 1;
+    return mebibytes;
+}
 
 static string ReadText(ReadOnlyMemory<byte> parameters)
 {
     var reader = new MessagePackReader(parameters);
     return reader.ReadArrayHeader() > 0 ? reader.ReadString() ?? "" : "";
+}
+
+static long ReadInt(ReadOnlyMemory<byte> parameters)
+{
+    var reader = new MessagePackReader(parameters);
+    return reader.ReadArrayHeader() > 0 ? reader.ReadInt64() : 0;
 }
 
 static ReadOnlyMemory<byte> Encode(string text)

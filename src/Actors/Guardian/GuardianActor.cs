@@ -184,14 +184,29 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     }
 
     // Answers are collected off the guardian; a helper actor that stopped meanwhile never answers
-    // and simply does not count.
+    // and simply does not count. Its Terminated may still be on its way to the guardian, so each Ask
+    // races the actor's death: a stopped actor must not hold the freeze up for FreezeAnswerTimeout.
     private Task<IReadOnlyList<HelperFreezeDone>> AskAllHelpers(bool frozen)
     {
         var asks = _helpers.Select(async helper =>
         {
             try
             {
-                return await helper.Ask<HelperFreezeDone>(new SetHelperFrozen(frozen), FreezeAnswerTimeout).ConfigureAwait(false);
+                using var answered = new CancellationTokenSource();
+                var answer = helper.Ask<HelperFreezeDone>(new SetHelperFrozen(frozen), FreezeAnswerTimeout);
+                Task<bool> gone;
+                try
+                {
+                    gone = helper.WatchAsync(answered.Token);
+                }
+                catch (InvalidOperationException)
+                {
+                    gone = Task.FromResult(false); // not watchable from here: the answer (or its timeout) decides
+                }
+                if (await Task.WhenAny(answer, gone).ConfigureAwait(false) == gone && !answer.IsCompleted && gone is { IsCompletedSuccessfully: true, Result: true })
+                    return new HelperFreezeDone(0, "none");
+                answered.Cancel();
+                return await answer.ConfigureAwait(false);
             }
             catch (AskTimeoutException)
             {

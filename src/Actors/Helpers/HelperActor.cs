@@ -67,6 +67,8 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private TimeSpan? _tickInterval;
     private int _restartCount;
     private HelperFailureKind? _lastFailureKind;
+    private readonly ReadyWaiters _readyWaiters = new();
+    private readonly List<IActorRef> _stopAskers = [];
 
     private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock)
     {
@@ -189,6 +191,16 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 _subscribers.Remove(terminated.ActorRef);
                 break;
+            case StopHelper:
+                _stopAskers.Add(Sender);
+                Context.Stop(Self);
+                break;
+            case NotifyWhenReady wait:
+                if (_current is { Ready: true, Exited: false } ready && ready.Process.Pid != wait.ReplacingPid)
+                    Sender.Tell(new HelperReady(_blob.Name, ready.Process.Pid, _restartCount));
+                else
+                    _readyWaiters.Add(Sender, wait.ReplacingPid);
+                break;
             case GetHelperStatus:
                 Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount)
                 {
@@ -206,11 +218,14 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         ReturnPermit();
-        _current?.Retire(_options.StopGracePeriod, graceful: !_frozen);
+        var ended = new HelperEnded(_blob.Name, _current?.Process.Pid ?? 0);
+        var end = _current?.Retire(_options.StopGracePeriod, graceful: !_frozen) ?? Task.CompletedTask;
         _current = null;
+        foreach (var asker in _stopAskers) end.ContinueWith(_ => asker.Tell(ended), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         var stopped = new HelperStoppedException(_blob.Name);
         _requests.FailInFlight(stopped);
         _requests.FailQueued(stopped);
+        _readyWaiters.Fail(stopped);
         _tracked?.Dispose();
     }
 
@@ -388,6 +403,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         if (_options.Watchdog is { } watchdog && _options.Control == ControlProtocol.Umh)
             Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
         _log.Debug("helper {0} (pid {1}) ready: {2}", _blob.Name, _current.Process.Pid, how);
+        _readyWaiters.Ready(new HelperReady(_blob.Name, _current.Process.Pid, _restartCount));
         DrainQueue();
     }
 
@@ -464,10 +480,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 break;
             case HelperDirective.Stop:
                 _requests.FailQueued(failure);
+                _readyWaiters.Fail(failure);
                 Context.Stop(Self);
                 break;
             default:
                 _requests.FailQueued(failure);
+                _readyWaiters.Fail(failure);
                 // A supervisor that resumes this actor keeps this instance, with no helper and no
                 // hook called: the timer relaunches then. A restart or stop cancels it.
                 Timers.StartSingleTimer(RelaunchTimer, Relaunch.Instance, delay);

@@ -81,6 +81,40 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         }
     }
 
+    /// <summary>Completes once a helper is ready (<see cref="NotifyWhenReady"/>): at once when the
+    /// current one is, else when the next one says <c>$/hello</c>. Pass the pid of a helper that just
+    /// failed as <paramref name="replacingPid"/> to wait for its replacement.</summary>
+    /// <param name="replacingPid">A pid not to accept (0: any).</param>
+    /// <param name="timeout">How long to wait; default the client's ask timeout.</param>
+    /// <param name="cancellationToken">Stops the wait (the actor is not affected).</param>
+    /// <exception cref="Failures.HelperFailureException">The actor gave its helper up first (stop or
+    /// escalate): the failure that ended it.</exception>
+    /// <exception cref="HelperStoppedException">The actor stopped first.</exception>
+    /// <exception cref="AskTimeoutException">No ready helper within <paramref name="timeout"/>.</exception>
+    public async Task<HelperReady> WhenReadyAsync(int replacingPid = 0, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var answer = await Helper.Ask<object>(new NotifyWhenReady(replacingPid), timeout ?? _askTimeout, cancellationToken).ConfigureAwait(false);
+        switch (answer)
+        {
+            case HelperReady ready:
+                return ready;
+            case Status.Failure failure:
+                ExceptionDispatchInfo.Throw(failure.Cause);
+                throw failure.Cause;
+            default:
+                throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
+        }
+    }
+
+    /// <summary>Stops the actor (<see cref="StopHelper"/>) and completes once its helper is gone:
+    /// reaped, its cgroup removed.</summary>
+    /// <param name="timeout">How long to wait; default the client's ask timeout. Keep it above the
+    /// actor's <see cref="HelperOptions.StopGracePeriod"/> (twice it, for a helper that ignores
+    /// SIGTERM).</param>
+    /// <exception cref="AskTimeoutException">The actor had already stopped, or the helper did not end
+    /// within <paramref name="timeout"/>.</exception>
+    public Task<HelperEnded> StopAsync(TimeSpan? timeout = null) => Helper.Ask<HelperEnded>(StopHelper.Instance, timeout ?? _askTimeout);
+
     private TimeSpan? AskTimeoutFor(HelperRequest request)
     {
         if (request.Timeout is not { } timeout || !RequestTimeouts.IsValid(timeout)) return _askTimeout;

@@ -148,8 +148,9 @@ internal sealed class HelperIncarnation
     /// requests, and exits; a plain msgpack-rpc helper instead sees its stdin closed, the EOF that
     /// ends msgpack-rpc servers over stdio) and given <paramref name="grace"/> to exit; then, as a
     /// fallback, the process group gets SIGTERM, and SIGKILL after another <paramref name="grace"/>
-    /// (or as soon as the helper has exited, for anything it left behind); then the pipes are closed.</summary>
-    public void Retire(TimeSpan grace, bool graceful)
+    /// (or as soon as the helper has exited, for anything it left behind); then the pipes are closed.
+    /// The task completes once the helper is reaped and its cgroup removed.</summary>
+    public Task Retire(TimeSpan grace, bool graceful)
     {
         if (!Exited && HostKill == HostKillReason.None) HostKill = HostKillReason.Stop;
         var polite = graceful && Ready && !Exited && grace > TimeSpan.Zero;
@@ -164,7 +165,7 @@ internal sealed class HelperIncarnation
         }
         // After the channel stopped writing, so no write races the close.
         if (closeStdin) Process.Stdin?.Dispose();
-        _ = EndAsync(askToShutdown || closeStdin ? grace : TimeSpan.Zero, grace, logEnd: graceful,
+        return EndAsync(askToShutdown || closeStdin ? grace : TimeSpan.Zero, grace, logEnd: graceful,
             askedBy: closeStdin ? "stdin EOF" : "$/shutdown");
     }
 
