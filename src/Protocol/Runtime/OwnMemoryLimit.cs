@@ -11,8 +11,11 @@ internal static class OwnMemoryLimit
 {
     // v1 reports "no limit" as a page-rounded LONG_MAX; anything this large is no limit.
     private const long Unlimited = 1L << 60;
+    // UmhActors.Native names each helper's cgroup umh-HOSTPID-N-….
+    private const string HelperCgroupPrefix = "umh-";
 
-    /// <summary>The limit in bytes, or null when there is none or it cannot be read.</summary>
+    /// <summary>The limit in bytes of this helper's own cgroup, or null when it has none (or no cgroup
+    /// of its own) or it cannot be read.</summary>
     public static long? Read()
     {
         try
@@ -34,7 +37,9 @@ internal static class OwnMemoryLimit
 
     private static long? Limit(string? directory, string file)
     {
-        if (directory is null) return null;
+        // Only a cgroup of this helper's own, made by its host: the host's or a container's limit is
+        // shared with others, and allocating past it would hurt them.
+        if (directory is null || !Path.GetFileName(directory.TrimEnd('/')).StartsWith(HelperCgroupPrefix, StringComparison.Ordinal)) return null;
         var path = Path.Combine(directory, file);
         if (!File.Exists(path)) return null;
         var text = File.ReadAllText(path).Trim();

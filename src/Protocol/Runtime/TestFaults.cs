@@ -58,7 +58,7 @@ internal sealed class TestFaults(HelperRuntime runtime, bool enabled)
         if (OwnMemoryLimit.Read() is not { } limit)
         {
             runtime.Fail(msgId, new RpcError(TestFaultMethods.UnavailableErrorCode,
-                $"{runtime.Name} (pid {Environment.ProcessId}) has no memory cgroup limit: allocating past it would only take the machine's memory"));
+                $"{runtime.Name} (pid {Environment.ProcessId}) has no memory limit of its own (launch it with LaunchOptions.WithMemoryLimit): allocating would only take memory others share"));
             return;
         }
         // Held until the kernel ends the process; touching each page is what makes it count.
