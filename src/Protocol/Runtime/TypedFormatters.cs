@@ -16,9 +16,20 @@ internal sealed class TypedFormatters : IFormatterResolver
     private readonly List<IFormatterResolver> _resolvers = [];
     private readonly List<(Type Type, Func<bool> Resolves)> _required = [];
     private MessagePackSerializerOptions? _options;
+    private volatile bool _frozen;
 
-    /// <summary>Options carrying this resolver, hardened for untrusted data; set by <see cref="Freeze"/>.</summary>
-    public MessagePackSerializerOptions Options => _options ?? throw new InvalidOperationException("the helper runtime was not built");
+    /// <summary>Options carrying this resolver, hardened for untrusted data; made on first use after
+    /// <see cref="Freeze"/>, by typed handlers only: constructing serializer options roots a MessagePack
+    /// member NativeAOT cannot compile (see Aot/MessagePack.Substitutions.xml), so helpers without
+    /// typed handlers must never reach this code.</summary>
+    public MessagePackSerializerOptions Options
+    {
+        get
+        {
+            if (!_frozen) throw new InvalidOperationException("the helper runtime was not built");
+            return _options ??= new MessagePackSerializerOptions(this).WithSecurity(MessagePackSecurity.UntrustedData);
+        }
+    }
 
     public void Register<T>(IMessagePackFormatter<T> formatter)
     {
@@ -47,11 +58,11 @@ internal sealed class TypedFormatters : IFormatterResolver
     /// <exception cref="InvalidOperationException">One has none; the message names it and the ways to add one.</exception>
     public void Freeze()
     {
-        if (_options is not null) return;
+        if (_frozen) return;
         var missing = _required.Where(r => !r.Resolves()).Select(r => r.Type.FullName ?? r.Type.Name).Distinct().ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException($"typed handlers need MessagePack formatters for {string.Join(", ", missing)}: register an IMessagePackFormatter<T> with WithFormatter, or a resolver (e.g. one generated ahead of time by mpc) with WithResolver");
-        _options = new MessagePackSerializerOptions(this).WithSecurity(MessagePackSecurity.UntrustedData);
+        _frozen = true;
     }
 
     public IMessagePackFormatter<T>? GetFormatter<T>()
@@ -64,6 +75,6 @@ internal sealed class TypedFormatters : IFormatterResolver
 
     private void CheckOpen()
     {
-        if (_options is not null) throw new InvalidOperationException("formatters cannot change once the helper runtime is built");
+        if (_frozen) throw new InvalidOperationException("formatters cannot change once the helper runtime is built");
     }
 }
