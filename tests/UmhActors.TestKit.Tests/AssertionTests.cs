@@ -58,4 +58,19 @@ public sealed class AssertionTests(ITestOutputHelper output) : FaultSpec(output)
         Assert.Contains("not ready", failure.Message);
         StopAndExpectNothingLeft(helper);
     }
+
+    [Fact]
+    public async Task Each_helper_gets_its_own_decision_when_two_crash_at_once()
+    {
+        var first = StartHelper(HelperOptions.Default, out var firstPid);
+        var second = StartHelper(HelperOptions.Default, out var secondPid);
+
+        // Both faults race; the decisions arrive in either order.
+        await Task.WhenAll(this.HelperFaults(first, Patience).CrashAsync(), this.HelperFaults(second, Patience).AdminKillAsync());
+
+        var secondDecision = this.ExpectHelperDecision(HelperFailureKind.Killed, HelperDirective.Stop, second, Patience);
+        var firstDecision = this.ExpectHelperDecision(HelperFailureKind.Crashed, HelperDirective.Restart, first, Patience);
+        Assert.Equal((firstPid, secondPid), (firstDecision.Failure.Pid, secondDecision.Failure.Pid));
+        StopAndExpectNothingLeft(first);
+    }
 }
