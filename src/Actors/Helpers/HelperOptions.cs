@@ -126,7 +126,9 @@ public sealed record HelperOptions
     /// <c>UMH_TEST_FAULTS=1</c>, and a helper built on the C# helper runtime then honours the
     /// reserved <c>$/test/…</c> methods (hang, garble, allocate past its memory limit) that
     /// <c>UmhActors.TestKit</c>'s <c>HelperFaults</c> sends. Off by default, and never for production:
-    /// a helper not in test mode refuses those methods with <see cref="TestFaultMethods.DisabledErrorCode"/>.</summary>
+    /// a helper not in test mode refuses those methods with <see cref="TestFaultMethods.DisabledErrorCode"/>.
+    /// Test mode lives in <see cref="Launch"/>'s environment: call it after <see cref="WithLaunch"/>,
+    /// which replaces the launch options.</summary>
     public HelperOptions WithTestFaults() => WithLaunch(Launch.WithEnvironment(TestFaultMethods.EnvironmentVariable, "1"));
 
     /// <summary>These options with other frame limits.</summary>
