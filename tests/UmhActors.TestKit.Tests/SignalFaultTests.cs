@@ -51,4 +51,21 @@ public sealed class SignalFaultTests(ITestOutputHelper output) : FaultSpec(outpu
         ExpectTerminated(helper, Patience);
         this.ExpectNoHelperLeft(Patience);
     }
+
+    [Fact]
+    public async Task A_fault_that_cannot_happen_in_time_fails_with_a_timeout_instead_of_returning()
+    {
+        // A frozen process keeps the SIGSEGV pending: the crash cannot happen until the thaw.
+        var helper = StartHelper(Helpers.HelperOptions.Default, out var pid);
+        var faults = this.HelperFaults(helper, Patience);
+        await faults.FreezeAsync();
+
+        var late = await Assert.ThrowsAsync<TimeoutException>(() => new HelperFaults(Sys, helper, TimeSpan.FromSeconds(1)).CrashAsync());
+
+        Assert.Contains($"pid {pid}", late.Message);
+        await faults.ThawAsync();
+        await faults.CrashAsync();
+        this.ExpectHelperDecision(HelperFailureKind.Crashed, HelperDirective.Restart, helper, Patience);
+        StopAndExpectNothingLeft(helper);
+    }
 }
