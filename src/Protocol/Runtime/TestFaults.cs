@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using MessagePack;
 using UmhActors.Protocol.Control;
 using UmhActors.Protocol.Framing;
@@ -61,18 +62,32 @@ internal sealed class TestFaults(HelperRuntime runtime, bool enabled)
                 $"{runtime.Name} (pid {Environment.ProcessId}) has no memory limit of its own (launch it with LaunchOptions.WithMemoryLimit): allocating would only take memory others share"));
             return;
         }
+        // Native memory, not the GC heap: .NET caps its heap below the cgroup limit and would throw
+        // OutOfMemoryException (the helper then aborts with SIGABRT) before the kernel's OOM killer acts.
         // Held until the kernel ends the process; touching each page is what makes it count.
-        var held = new List<byte[]>();
+        var held = new List<IntPtr>();
         var target = limit * 2 + 64L * Chunk;
-        for (long allocated = 0; allocated < target; allocated += Chunk)
+        try
         {
-            var block = GC.AllocateUninitializedArray<byte>(Chunk);
-            for (var offset = 0; offset < Chunk; offset += Page) block[offset] = 1;
-            held.Add(block);
+            for (long allocated = 0; allocated < target; allocated += Chunk)
+            {
+                var block = Marshal.AllocHGlobal(Chunk);
+                held.Add(block);
+                for (var offset = 0; offset < Chunk; offset += Page) Marshal.WriteByte(block, offset, 1);
+            }
+            runtime.Fail(msgId, new RpcError(TestFaultMethods.UnavailableErrorCode,
+                $"{runtime.Name} allocated {held.Count} MiB against a limit of {limit / Chunk} MiB and was not killed (is swap allowed?)"));
         }
-        runtime.Fail(msgId, new RpcError(TestFaultMethods.UnavailableErrorCode,
-            $"{runtime.Name} allocated {held.Count} MiB against a limit of {limit / Chunk} MiB and was not killed (is swap allowed?)"));
-        GC.KeepAlive(held);
+        catch (OutOfMemoryException)
+        {
+            // malloc said no before the kernel killed anything (an address-space rlimit, say).
+            runtime.Fail(msgId, new RpcError(TestFaultMethods.UnavailableErrorCode,
+                $"{runtime.Name} could not allocate past {held.Count} MiB (malloc failed) against a limit of {limit / Chunk} MiB"));
+        }
+        finally
+        {
+            foreach (var block in held) Marshal.FreeHGlobal(block);
+        }
     }
 
     private static byte[] Pid()
