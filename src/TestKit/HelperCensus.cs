@@ -55,8 +55,20 @@ internal static class HelperCensus
         return left;
     }
 
-    /// <summary>The state letter of <paramref name="pid"/> ('S', 'T' for stopped, …), or null when it is gone.</summary>
-    public static char? State(int pid) => ParentAndState($"/proc/{pid}") is (_, var state) ? state : null;
+    /// <summary>True once every thread of <paramref name="pid"/> is stopped ('T'): a group stop completes
+    /// thread by thread after <c>kill</c> returns. False when the process is gone.</summary>
+    public static bool AllThreadsStopped(int pid)
+    {
+        try
+        {
+            var threads = Directory.GetDirectories($"/proc/{pid}/task");
+            return threads.Length > 0 && threads.All(thread => ParentAndState(thread) is (_, 'T'));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static (int Parent, char State)? ParentAndState(string procDir)
     {

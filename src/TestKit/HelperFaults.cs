@@ -136,6 +136,16 @@ public sealed class HelperFaults
         if (done.Failure is { } failure) throw failure;
         if (done.Pid != pid && pid != 0)
             throw new InvalidOperationException($"the helper changed while {(frozen ? "freezing" : "thawing")}: pid {pid} asked, {done.Pid} {(frozen ? "frozen" : "thawed")}");
+        // The cgroup freezer was waited for by the actor; a SIGSTOP only starts a group stop.
+        if (frozen && done.How == "SIGSTOP")
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (!HelperCensus.AllThreadsStopped(done.Pid))
+            {
+                if (DateTime.UtcNow >= deadline) throw new TimeoutException($"Freeze: pid {done.Pid} was sent SIGSTOP but not every thread stopped within {Timeout}");
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            }
+        }
         return done.Pid;
     }
 
