@@ -1,6 +1,8 @@
 using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
 using UmhActors.Requests;
 
 namespace UmhActors.Helpers;
@@ -29,6 +31,21 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
 {
     private static readonly TimeSpan AskGrace = TimeSpan.FromSeconds(5);
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
+
+    /// <summary>A client for the same helper whose params and results use <paramref name="resolver"/>
+    /// first, then the standard resolver: for types with hand-written or ahead-of-time generated
+    /// formatters shared with a helper's typed handlers.</summary>
+    public HelperClient WithResolver(IFormatterResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        var standard = options ?? MessagePackSerializerOptions.Standard;
+        return new HelperClient(Helper, _askTimeout, standard.WithResolver(CompositeResolver.Create(resolver, standard.Resolver)));
+    }
+
+    /// <summary>A client for the same helper whose params and results use <paramref name="formatters"/>
+    /// first, then the standard resolver (see <see cref="WithResolver"/>).</summary>
+    public HelperClient WithFormatters(params IMessagePackFormatter[] formatters) =>
+        WithResolver(CompositeResolver.Create(formatters, []));
 
     /// <summary>The actor behind this client.</summary>
     public IActorRef Helper { get; } = helper;

@@ -1,4 +1,5 @@
 using UmhActors.Native.Launch;
+using UmhActors.Protocol.Control;
 using UmhActors.Protocol.Framing;
 using UmhActors.Supervision;
 
@@ -137,6 +138,18 @@ public sealed record HelperOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         return this with { StopGracePeriod = grace };
     }
+
+    /// <summary>True when the helper is launched in test mode (<see cref="WithTestFaults"/>).</summary>
+    public bool TestFaults => Launch.Environment.TryGetValue(TestFaultMethods.EnvironmentVariable, out var value) && value == "1";
+
+    /// <summary>These options with the helper launched in test mode: its environment gets
+    /// <c>UMH_TEST_FAULTS=1</c>, and a helper built on the C# helper runtime then honours the
+    /// reserved <c>$/test/…</c> methods (hang, garble, allocate past its memory limit) that
+    /// <c>UmhActors.TestKit</c>'s <c>HelperFaults</c> sends. Off by default, and never for production:
+    /// a helper not in test mode refuses those methods with <see cref="TestFaultMethods.DisabledErrorCode"/>.
+    /// Test mode lives in <see cref="Launch"/>'s environment: call it after <see cref="WithLaunch"/>,
+    /// which replaces the launch options.</summary>
+    public HelperOptions WithTestFaults() => WithLaunch(Launch.WithEnvironment(TestFaultMethods.EnvironmentVariable, "1"));
 
     /// <summary>These options with other frame limits.</summary>
     public HelperOptions WithLimits(DecoderLimits limits) => this with { Limits = limits ?? throw new ArgumentNullException(nameof(limits)) };

@@ -23,7 +23,8 @@ internal static class RequestValidator
         var method = request.Method;
         if (method is null)
             return new InvalidHelperRequestException(helperName, null, HelperRequestProblem.MissingMethod, "the method is null");
-        if (ControlMethods.IsControl(method))
+        // Test faults pass: the helper itself refuses them unless it was launched in test mode.
+        if (ControlMethods.IsControl(method) && !TestFaultMethods.IsTestFault(method))
             return new InvalidHelperRequestException(helperName, method, HelperRequestProblem.ReservedMethod,
                 $"method names starting with '{ControlMethods.Prefix}' are reserved");
         // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short names need no count.

@@ -44,6 +44,7 @@ public sealed class HelperRuntime
     // Completes once shutdown or EOF was seen and every in-flight request has been answered.
     private readonly TaskCompletionSource _quiet = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<uint> _shutdownRequestIds = new();
+    private readonly TestFaults _testFaults;
     private int _started;
     private int _finished;
 
@@ -58,6 +59,7 @@ public sealed class HelperRuntime
         _input = input;
         _outbox = new Outbox(output);
         _onStarted = onStarted;
+        _testFaults = new TestFaults(this, TestFaults.EnabledByEnvironment);
     }
 
     /// <summary>Starts configuring a helper named <paramref name="name"/>.</summary>
@@ -189,6 +191,8 @@ public sealed class HelperRuntime
 
     private void Dispatch(in Frame frame)
     {
+        // A test-mode hang: frames are read (so stdin's end still ends the helper) and dropped.
+        if (_testFaults.Hung) return;
         switch (frame.Kind)
         {
             case FrameKind.Request when frame.Method == ControlMethods.Ping:
@@ -198,6 +202,9 @@ public sealed class HelperRuntime
             case FrameKind.Request when frame.Method == ControlMethods.Shutdown:
                 _shutdownRequestIds.Enqueue(frame.MsgId);
                 BeginShutdown();
+                break;
+            case FrameKind.Request when TestFaultMethods.IsTestFault(frame.Method):
+                _testFaults.Dispatch(frame.MsgId, frame.Method);
                 break;
             case FrameKind.Request:
                 StartRequest(frame);
@@ -294,8 +301,14 @@ public sealed class HelperRuntime
         }
     }
 
-    private void Fail(uint msgId, RpcError error) =>
+    internal void Fail(uint msgId, RpcError error) =>
         Send(static (output, state) => FrameWriter.WriteErrorResponse(output, state.msgId, state.error), (msgId, error));
+
+    internal void Respond(uint msgId, byte[] result) =>
+        Send(static (output, state) => FrameWriter.WriteResponse(output, state.msgId, state.result), (msgId, result));
+
+    /// <summary>Queues bytes as they are, frame or not (test-mode garbling only).</summary>
+    internal void WriteRaw(byte[] bytes) => Send(static (output, bytes) => output.Write(bytes), bytes);
 
     private void BeginShutdown()
     {

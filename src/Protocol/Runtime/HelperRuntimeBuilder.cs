@@ -10,7 +10,7 @@ namespace UmhActors.Protocol.Runtime;
 /// <remarks>Handlers registered with <c>Handle</c> run concurrently on the thread pool, many in
 /// flight at once. <see cref="HandleInline"/> handlers and notification handlers run on the reader
 /// loop itself: nothing else is read (not even <c>$/ping</c>) until they return.</remarks>
-public sealed class HelperRuntimeBuilder
+public sealed partial class HelperRuntimeBuilder
 {
     private readonly Dictionary<string, Handler> _handlers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Action<RequestContext>> _notifications = new(StringComparer.Ordinal);
@@ -117,9 +117,14 @@ public sealed class HelperRuntimeBuilder
     }
 
     /// <summary>Builds the runtime; call <see cref="HelperRuntime.Run"/> or <see cref="HelperRuntime.RunAsync"/> on it.</summary>
-    public HelperRuntime Build() => new(Name, new Dictionary<string, Handler>(_handlers, StringComparer.Ordinal),
-        new Dictionary<string, Action<RequestContext>>(_notifications, StringComparer.Ordinal), [.. _capabilities], _limits,
-        _input ?? Console.OpenStandardInput(), _output ?? Console.OpenStandardOutput(), _onStarted);
+    /// <exception cref="InvalidOperationException">A typed handler's params or result type has no formatter.</exception>
+    public HelperRuntime Build()
+    {
+        _formatters.Freeze();
+        return new(Name, new Dictionary<string, Handler>(_handlers, StringComparer.Ordinal),
+            new Dictionary<string, Action<RequestContext>>(_notifications, StringComparer.Ordinal), [.. _capabilities], _limits,
+            _input ?? Console.OpenStandardInput(), _output ?? Console.OpenStandardOutput(), _onStarted);
+    }
 
     private HelperRuntimeBuilder Add(string method, Handler handler)
     {

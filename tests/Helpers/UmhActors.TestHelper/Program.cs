@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using UmhActors.Protocol.Control;
 using UmhActors.Protocol.Runtime;
 using UmhActors.TestHelper;
+using UmhActors.TestHelper.Contracts;
 
 // Every method is a behaviour a host must handle; docs/protocol.md lists them.
 var runtime = HelperRuntime.CreateBuilder("testhelper")
@@ -144,6 +145,17 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
         // A handler's bug: the runtime must answer with an error and keep serving.
         if (context.MsgId != 0) throw new InvalidOperationException(Args.Text(context.Params, 0));
         return Args.Nil;
+    })
+    // Typed handlers: no hand-written MessagePack in the handler, NativeAOT-safe formatters only.
+    .WithFormatter(new ThumbnailFormatter())
+    .Handle<Thumbnail, Thumbnail>("thumbnail", t => t with { Name = t.Name + ".thumb", Width = t.Width / 4, Height = t.Height / 4, Tags = [.. t.Tags, "thumb"] })
+    .Handle<Thumbnail[], int>("thumbnail_count", thumbnails => thumbnails.Length)
+    .Handle<Dictionary<string, int>, int[]>("map_values", map => [.. map.Values.Order()])
+    .Handle<string, string>("typed_upper", async (text, cancellation) =>
+    {
+        await Task.Yield();
+        cancellation.ThrowIfCancellationRequested();
+        return text.ToUpperInvariant();
     })
     .OnNotification("throw", _ => throw new InvalidOperationException("thrown by the notification handler"))
     .OnNotification("notify_back", context => context.Runtime.Notify("notified", context.Params.Span))
