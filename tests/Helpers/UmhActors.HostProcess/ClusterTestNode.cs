@@ -36,6 +36,9 @@ internal static class ClusterTestNode
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
           cluster {
+            # Sharding allocates only to members with the newest app-version, which by default is the
+            # entry assembly's version: the test host's and the host process's differ.
+            app-version = "1.0.0"
             gossip-interval = 200ms
             leader-actions-interval = 200ms
             unreachable-nodes-reaper-interval = 200ms
