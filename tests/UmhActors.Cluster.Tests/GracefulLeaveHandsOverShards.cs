@@ -33,5 +33,7 @@ public sealed class GracefulLeaveHandsOverShards
         var byNode = await cluster.EntitiesByNodeAsync();
         Assert.Equal(2, byNode.Count);
         Assert.Superset(leaving, byNode.Values.SelectMany(e => e).ToHashSet());
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

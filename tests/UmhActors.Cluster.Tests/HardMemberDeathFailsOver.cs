@@ -44,5 +44,7 @@ public sealed class HardMemberDeathFailsOver
         await Task.WhenAll(orphans.Select((id, i) => Echo.AssertEchoAsync(caller.Region, id, i, TimeSpan.FromSeconds(20))));
         var survivors = (await cluster.Nodes[0].EntityIdsAsync()).Concat(await cluster.Nodes[1].EntityIdsAsync()).ToHashSet();
         Assert.Superset(orphans.ToHashSet(), survivors);
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

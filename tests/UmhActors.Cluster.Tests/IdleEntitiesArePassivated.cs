@@ -20,6 +20,8 @@ public sealed class IdleEntitiesArePassivated
         var next = await Echo.PidAsync(node.Region, "idle-1");
         Assert.NotEqual(pid, next);
         Assert.True(HostCensus.IsRunning(next));
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 
     [Fact]
@@ -35,5 +37,7 @@ public sealed class IdleEntitiesArePassivated
             Assert.Equal(pid, await Echo.PidAsync(node.Region, "busy-1"));
             await Task.Delay(200);
         }
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

@@ -26,5 +26,7 @@ public sealed class JoiningMemberTakesOverShards
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Correct) > 0);
         await Task.WhenAll(ids.Select((id, i) => Echo.AssertEchoAsync(caller.Region, id, i)));
         Assert.NotEmpty(await joiner.EntityIdsAsync());
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

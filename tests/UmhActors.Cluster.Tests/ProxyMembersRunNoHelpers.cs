@@ -16,5 +16,7 @@ public sealed class ProxyMembersRunNoHelpers
         Assert.Empty(await client.EntityIdsAsync());
         var hosted = (await cluster.Nodes[0].EntityIdsAsync()).Concat(await cluster.Nodes[1].EntityIdsAsync());
         Assert.Equal(ids.Order(), hosted.Order());
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

@@ -45,5 +45,7 @@ public sealed class RemoteHelperCrashReachesTheCaller
         }, TimeSpan.FromSeconds(15)), "the entity did not come back with a new helper");
         Assert.Contains(entity, await host.EntityIdsAsync());
         Assert.True(HostCensus.IsRunning(restarted));
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

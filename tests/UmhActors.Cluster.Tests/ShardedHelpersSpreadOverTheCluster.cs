@@ -18,5 +18,7 @@ public sealed class ShardedHelpersSpreadOverTheCluster
         Assert.Equal(ids.Order(), byNode.Values.SelectMany(e => e).Order());
         // One helper process per entity, all of them children of this host.
         Assert.Equal(300, UmhActors.Tests.Shared.HostCensus.RunningChildrenOfBlob("testhelper").Count);
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
     }
 }

@@ -17,6 +17,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public static readonly TimeSpan ConvergenceTimeout = TimeSpan.FromSeconds(30);
     private static readonly Lazy<HelperBlob> s_blob = new(() => HelperBlob.FromEmbeddedHelper(typeof(TestCluster).Assembly, "testhelper"));
     private readonly List<TestNode> _nodes = [];
+    private bool _stopped;
 
     public static HelperBlob Blob => s_blob.Value;
 
@@ -86,8 +87,23 @@ internal sealed class TestCluster : IAsyncDisposable
         return map;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops every member and asserts that no helper process of this test host is left.
+    /// The last step of each test.</summary>
+    public async Task StopAndAssertNoHelperLeftAsync()
     {
+        await StopAllAsync();
+        Assert.True(await HostCensus.EventuallyAsync(() => HostCensus.RunningChildrenOfBlob("testhelper").Count == 0, TimeSpan.FromSeconds(10)),
+            $"helper processes left: {string.Join(", ", HostCensus.RunningChildrenOfBlob("testhelper"))}");
+    }
+
+    /// <summary>Stops every member still running (after a failed test too; no assertion here, so the
+    /// test's own failure is the one reported).</summary>
+    public async ValueTask DisposeAsync() => await StopAllAsync();
+
+    private async Task StopAllAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
         // All at once: one by one, each member would wait for hand-overs to members about to leave too.
         await Task.WhenAll(_nodes.Select(async n =>
         {
@@ -95,7 +111,5 @@ internal sealed class TestCluster : IAsyncDisposable
             await n.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(20));
             n.Host.Dispose();
         }));
-        Assert.True(await HostCensus.EventuallyAsync(() => HostCensus.RunningChildrenOfBlob("testhelper").Count == 0, TimeSpan.FromSeconds(10)),
-            $"helper processes left: {string.Join(", ", HostCensus.RunningChildrenOfBlob("testhelper"))}");
     }
 }
