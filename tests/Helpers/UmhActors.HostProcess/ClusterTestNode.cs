@@ -67,6 +67,9 @@ internal static class ClusterTestNode
               entity-restart-backoff = 200ms
               distributed-data.gossip-interval = 200ms
               distributed-data.notify-subscribers-interval = 100ms
+              # Remembered entities live in distributed data only: its durable (LMDB) store is one
+              # directory per process, and the tests run several members in one process.
+              distributed-data.durable.keys = []
             }
             distributed-data.gossip-interval = 200ms
             distributed-data.notify-subscribers-interval = 100ms
@@ -81,17 +84,23 @@ internal static class ClusterTestNode
         }
         """;
 
-    /// <summary>A host (not started) for one member with <paramref name="roles"/>.</summary>
-    public static IHost Build(HelperBlob blob, IReadOnlyList<string> roles, HelperOptions? options = null, int port = 0)
+    /// <summary>A host (not started) for one member with <paramref name="roles"/>; with
+    /// <paramref name="proxyOnly"/>, a member that registers only a proxy (no blob).</summary>
+    public static IHost Build(HelperBlob blob, IReadOnlyList<string> roles, HelperOptions? options = null, int port = 0,
+        ShardedHelperOptions? sharding = null, bool proxyOnly = false)
     {
+        var shardingOptions = sharding ?? ShardedHelperOptions.Default.WithNumberOfShards(Shards);
         var host = new HostBuilder()
-            .ConfigureServices(services => services.AddAkka(SystemName, builder => builder
-                .AddHocon(Hocon, HoconAddMode.Prepend)
-                .WithRemoting("127.0.0.1", port)
-                .WithClustering(new ClusterOptions { Roles = roles.ToArray() })
-                .WithUmhActors()
-                .WithShardedHelpers<EchoHelpers>(TypeName, blob, options ?? DefaultOptions,
-                    ShardedHelperOptions.Default.WithNumberOfShards(Shards))))
+            .ConfigureServices(services => services.AddAkka(SystemName, builder =>
+            {
+                builder
+                    .AddHocon(Hocon, HoconAddMode.Prepend)
+                    .WithRemoting("127.0.0.1", port)
+                    .WithClustering(new ClusterOptions { Roles = roles.ToArray() })
+                    .WithUmhActors();
+                if (proxyOnly) builder.WithShardedHelpersProxy<EchoHelpers>(TypeName, shardingOptions);
+                else builder.WithShardedHelpers<EchoHelpers>(TypeName, blob, options ?? DefaultOptions, shardingOptions);
+            }))
             .Build();
         return host;
     }

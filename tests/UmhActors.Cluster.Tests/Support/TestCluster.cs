@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using UmhActors.Cluster.Sharding;
 using UmhActors.ClusterTesting;
 using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
@@ -27,12 +28,12 @@ internal sealed class TestCluster : IAsyncDisposable
 
     /// <summary>A cluster of <paramref name="count"/> helper-hosting members, all Up, whose regions
     /// the coordinator knows.</summary>
-    public static async Task<TestCluster> StartAsync(int count, HelperOptions? options = null)
+    public static async Task<TestCluster> StartAsync(int count, HelperOptions? options = null, ShardedHelperOptions? sharding = null)
     {
         var cluster = new TestCluster();
         try
         {
-            for (var i = 0; i < count; i++) await cluster.AddNodeAsync(["helpers"], options);
+            for (var i = 0; i < count; i++) await cluster.AddNodeAsync(["helpers"], options, sharding);
             await cluster.AwaitRegionsAsync(count);
             return cluster;
         }
@@ -45,9 +46,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     /// <summary>Starts a member with <paramref name="roles"/>, joins it (the first joins itself) and
     /// waits until every live member sees every live member Up.</summary>
-    public async Task<TestNode> AddNodeAsync(string[] roles, HelperOptions? options = null)
+    public async Task<TestNode> AddNodeAsync(string[] roles, HelperOptions? options = null, ShardedHelperOptions? sharding = null, bool proxyOnly = false)
     {
-        var host = ClusterTestNode.Build(Blob, roles, options);
+        var host = ClusterTestNode.Build(Blob, roles, options, sharding: sharding, proxyOnly: proxyOnly);
         await host.StartAsync();
         var node = new TestNode(host);
         _nodes.Add(node);
