@@ -21,8 +21,9 @@ public sealed class JoiningMemberTakesOverShards
         await load.AwaitRequestsAsync(load.Sent + 100);
         var outcomes = await load.StopAsync();
 
-        Assert.Equal(0, outcomes.GetValueOrDefault(EchoOutcome.Wrong));
-        Assert.Equal(0, outcomes.GetValueOrDefault(EchoOutcome.Lost));
+        var summary = string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"));
+        Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Wrong) == 0, $"wrong answers: {summary}");
+        Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Lost) == 0, $"requests lost: {summary}");
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Correct) > 0);
         await Task.WhenAll(ids.Select((id, i) => Echo.AssertEchoAsync(caller.Region, id, i)));
         Assert.NotEmpty(await joiner.EntityIdsAsync());
