@@ -16,7 +16,7 @@ public sealed class GracefulLeaveHandsOverShards
         Assert.NotEmpty(leaving);
         var leaverPids = await Task.WhenAll(leaving.Select(id => Echo.PidAsync(caller.Region, id)));
 
-        using var load = new RequestLoad(caller.Region, ids, TimeSpan.FromSeconds(10));
+        using var load = new RequestLoad(caller.Region, ids, TimeSpan.FromSeconds(20));
         await load.AwaitRequestsAsync(50);
         leaver.Cluster.Leave(leaver.Address);
         await leaver.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
@@ -27,7 +27,7 @@ public sealed class GracefulLeaveHandsOverShards
         var outcomes = await load.StopAsync();
         var summary = string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"));
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Wrong) == 0, $"wrong answers: {summary}");
-        Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Lost) == 0, $"requests lost: {summary}");
+        Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Lost) == 0, $"requests lost: {summary}: {string.Join("; ", load.Lost)}");
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Correct) > 0);
         // Every entity answers from the members that stayed.
         await Task.WhenAll(ids.Select((id, i) => Echo.AssertEchoAsync(caller.Region, id, i)));

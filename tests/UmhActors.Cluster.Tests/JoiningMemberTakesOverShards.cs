@@ -13,7 +13,7 @@ public sealed class JoiningMemberTakesOverShards
         var ids = Enumerable.Range(0, 150).Select(i => $"join-{i}").ToArray();
         await Task.WhenAll(ids.Select((id, i) => Echo.AssertEchoAsync(caller.Region, id, i)));
 
-        using var load = new RequestLoad(caller.Region, ids, TimeSpan.FromSeconds(10));
+        using var load = new RequestLoad(caller.Region, ids, TimeSpan.FromSeconds(20));
         await load.AwaitRequestsAsync(50);
         var joiner = await cluster.AddNodeAsync(["helpers"]);
         Assert.True(await HostCensus.EventuallyAsync(() => joiner.ShardIdsAsync().GetAwaiter().GetResult().Count > 0, TimeSpan.FromSeconds(30)),
@@ -23,7 +23,7 @@ public sealed class JoiningMemberTakesOverShards
 
         var summary = string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"));
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Wrong) == 0, $"wrong answers: {summary}");
-        Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Lost) == 0, $"requests lost: {summary}");
+        Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Lost) == 0, $"requests lost: {summary}: {string.Join("; ", load.Lost)}");
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Correct) > 0);
         await Task.WhenAll(ids.Select((id, i) => Echo.AssertEchoAsync(caller.Region, id, i)));
         Assert.NotEmpty(await joiner.EntityIdsAsync());

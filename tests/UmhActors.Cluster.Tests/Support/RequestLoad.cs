@@ -10,6 +10,7 @@ internal sealed class RequestLoad : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<EchoOutcome, int> _outcomes = new();
     private readonly Task[] _callers;
+    private readonly ConcurrentQueue<string> _lost = new();
     private int _sent;
 
     public RequestLoad(IActorRef region, IReadOnlyList<string> ids, TimeSpan timeout, int callers = 8)
@@ -19,13 +20,18 @@ internal sealed class RequestLoad : IDisposable
             for (var i = c; !_stop.IsCancellationRequested; i += callers)
             {
                 Interlocked.Increment(ref _sent);
+                var sentAt = DateTime.UtcNow;
                 var outcome = await Echo.TryEchoAsync(region, ids[i % ids.Count], i, timeout);
                 _outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                if (outcome == EchoOutcome.Lost) _lost.Enqueue($"{ids[i % ids.Count]} sent {sentAt:HH:mm:ss.fff}");
             }
         })).ToArray();
     }
 
     public int Sent => Volatile.Read(ref _sent);
+
+    /// <summary>The requests that got no answer in time: entity id and when each was sent.</summary>
+    public IReadOnlyCollection<string> Lost => _lost;
 
     /// <summary>Waits until at least <paramref name="count"/> requests were sent.</summary>
     public async Task AwaitRequestsAsync(int count)
