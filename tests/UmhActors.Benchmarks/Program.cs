@@ -11,6 +11,7 @@ IBenchmarkSuite[] suites =
     new RestartSuite(),
     new CodecSuite(),
     new SoakSuite(),
+    new ClusterSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

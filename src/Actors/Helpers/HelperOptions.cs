@@ -96,6 +96,21 @@ public sealed record HelperOptions
     /// <see cref="StopGracePeriod"/>. Requests, responses and notifications work as usual.</summary>
     public HelperOptions WithPlainMsgpackRpc() => this with { Control = ControlProtocol.None, Watchdog = null };
 
+    /// <summary>How long a sharded helper (UmhActors.Cluster's <c>WithShardedHelpers</c>) may go without a
+    /// request before Akka's sharding passivates its entity, stopping the helper process; the next
+    /// request starts a new one. Null (the default): the ActorSystem's
+    /// <c>akka.cluster.sharding.passivate-idle-entity-after</c> (120 s unless configured);
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: never. A helper that is not sharded ignores it.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>These options with another idle timeout: positive, <see cref="Timeout.InfiniteTimeSpan"/>
+    /// for none, or null for the ActorSystem's sharding default.</summary>
+    public HelperOptions WithIdleTimeout(TimeSpan? timeout)
+    {
+        if (timeout is { } t && t != Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
+        return this with { IdleTimeout = timeout };
+    }
+
     /// <summary>These options with another supervision policy.</summary>
     public HelperOptions WithSupervision(HelperSupervisionPolicy policy) => this with { Supervision = policy ?? throw new ArgumentNullException(nameof(policy)) };
 

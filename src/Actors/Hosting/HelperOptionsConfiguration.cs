@@ -11,7 +11,7 @@ namespace UmhActors.Hosting;
 /// "UmhActors": { "Helpers": { "shouter": {
 ///   "RequestTimeout": "00:00:05", "StartupTimeout": "00:00:10", "StopGracePeriod": "00:00:02",
 ///   "MaxInFlight": 64, "MaxQueued": 1000, "MemoryLimitBytes": 268435456,
-///   "Watchdog": { "Interval": "00:00:01", "Timeout": "00:00:03" },
+///   "Watchdog": { "Interval": "00:00:01", "Timeout": "00:00:03" }, "IdleTimeout": "00:05:00",
 ///   "Supervision": { "Crashed": { "Directive": "Restart", "MaxRestarts": 5, "Within": "00:01:00" },
 ///                    "OomKilled": { "Directive": "Stop" } } } } }
 /// </code>
@@ -19,14 +19,14 @@ namespace UmhActors.Hosting;
 /// the <c>umh.supervision</c> HOCON table (<c>Directive</c>, <c>MinBackoff</c>, <c>MaxBackoff</c>,
 /// <c>RandomFactor</c>, <c>ResetAfter</c>, <c>MaxRestarts</c>, <c>Within</c>, <c>WhenExceeded</c>); a kind is
 /// named as the <see cref="Failures.HelperFailureKind"/> (<c>OomKilled</c>) or its HOCON block (<c>oom-killed</c>).
-/// Durations are <c>[d.]hh:mm:ss[.fffffff]</c> (<c>RequestTimeout</c> also takes <c>Infinite</c>);
+/// Durations are <c>[d.]hh:mm:ss[.fffffff]</c> (<c>RequestTimeout</c> and <c>IdleTimeout</c> also take <c>Infinite</c>);
 /// keys are case-insensitive, every one optional. An unknown key or an impossible value throws
 /// <see cref="HelperConfigurationException"/> naming the key, so a typo fails the start, not a
 /// request hours later.
 /// </summary>
 public static class HelperOptionsConfiguration
 {
-    private static readonly string[] Keys = ["RequestTimeout", "StartupTimeout", "StopGracePeriod", "MaxInFlight", "MaxQueued", "MemoryLimitBytes", "Watchdog", "Supervision"];
+    private static readonly string[] Keys = ["RequestTimeout", "StartupTimeout", "StopGracePeriod", "MaxInFlight", "MaxQueued", "MemoryLimitBytes", "Watchdog", "Supervision", "IdleTimeout"];
     private static readonly string[] PoolKeys = [.. Keys, "Pool"];
     private static readonly string[] WatchdogKeys = ["Interval", "Timeout"];
 
@@ -66,6 +66,13 @@ public static class HelperOptionsConfiguration
             var bytes = LongInteger(memory);
             if (bytes <= 0) throw new HelperConfigurationException(memory.Path, $"must be a positive number of bytes (got {bytes})");
             options = options.WithLaunch(options.Launch.WithMemoryLimit(bytes));
+        }
+        if (Value(section, "IdleTimeout") is { } idle)
+        {
+            var timeout = string.Equals(idle.Value, "Infinite", StringComparison.OrdinalIgnoreCase)
+                ? Timeout.InfiniteTimeSpan
+                : Duration(idle);
+            options = Apply(idle, () => options.WithIdleTimeout(timeout));
         }
         var watchdog = section.GetSection("Watchdog");
         if (watchdog.Exists())

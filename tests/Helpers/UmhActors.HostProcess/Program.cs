@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using MessagePack;
 using UmhActors.Helpers;
 using UmhActors.Native.Blobs;
@@ -21,6 +22,11 @@ using UmhActors.Supervision;
 //                                      "decision KIND DIRECTIVE INNER-EXCEPTION-TYPE" for each supervision
 //                                      decision and "terminated" once the helper's actor has stopped,
 //                                      then exits (for a host where cgroups cannot be used).
+//   UmhActors.HostProcess cluster-node SEED
+//                                      a member (role helpers) of the cluster tests' cluster
+//                                      (ClusterTestNode): joins SEED (akka.tcp://…), prints
+//                                      "address ADDRESS" and, once it is Up, "up", then waits
+//                                      forever hosting sharded test helpers (the test kills it).
 var mode = args.Length > 0 && !int.TryParse(args[0], out _) ? args[0] : "wait";
 var count = int.TryParse(args.LastOrDefault(), out var n) ? n : 3;
 var blob = HelperBlob.FromEmbeddedHelper(typeof(Program).Assembly, "testhelper");
@@ -34,6 +40,20 @@ if (mode == "memory-limit")
     reporter.Tell(limited.ActorOf(HelperActor.Props(blob, options), "limited"));
     await done.Task;
     await limited.Terminate();
+    return 0;
+}
+if (mode == "cluster-node")
+{
+    var node = UmhActors.ClusterTesting.ClusterTestNode.Build(blob, ["helpers"]);
+    await node.StartAsync();
+    var cluster = Akka.Cluster.Cluster.Get(node.Services.GetRequiredService<ActorSystem>());
+    Console.WriteLine($"address {cluster.SelfAddress}");
+    var up = new TaskCompletionSource();
+    cluster.RegisterOnMemberUp(() => up.TrySetResult());
+    await cluster.JoinAsync(Address.Parse(args[1]));
+    await up.Task;
+    Console.WriteLine("up");
+    await Task.Delay(Timeout.Infinite);
     return 0;
 }
 var system = ActorSystem.Create("orphan-host");

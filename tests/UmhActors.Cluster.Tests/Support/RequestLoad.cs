@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+
+namespace UmhActors.Cluster.Tests.Support;
+
+/// <summary>Echo requests sent round-robin over some entities by a few callers until stopped, each
+/// classified (<see cref="EchoOutcome"/>): the traffic that must survive a hand-over.</summary>
+internal sealed class RequestLoad : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<EchoOutcome, int> _outcomes = new();
+    private readonly Task[] _callers;
+    private readonly ConcurrentQueue<string> _lost = new();
+    private int _sent;
+
+    public RequestLoad(IActorRef region, IReadOnlyList<string> ids, TimeSpan timeout, int callers = 8)
+    {
+        _callers = Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            for (var i = c; !_stop.IsCancellationRequested; i += callers)
+            {
+                Interlocked.Increment(ref _sent);
+                var sentAt = DateTime.UtcNow;
+                var outcome = await Echo.TryEchoAsync(region, ids[i % ids.Count], i, timeout);
+                _outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                if (outcome == EchoOutcome.Lost) _lost.Enqueue($"{ids[i % ids.Count]} sent {sentAt:HH:mm:ss.fff}");
+            }
+        })).ToArray();
+    }
+
+    public int Sent => Volatile.Read(ref _sent);
+
+    /// <summary>The requests that got no answer in time: entity id and when each was sent.</summary>
+    public IReadOnlyCollection<string> Lost => _lost;
+
+    /// <summary>Waits until at least <paramref name="count"/> requests were sent.</summary>
+    public async Task AwaitRequestsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Sent < count && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(Sent >= count, $"only {Sent} requests sent, expected {count}");
+    }
+
+    /// <summary>Stops sending, waits for every request's end, and counts them by outcome.</summary>
+    public async Task<Dictionary<EchoOutcome, int>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_callers);
+        return _outcomes.ToDictionary();
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+}
