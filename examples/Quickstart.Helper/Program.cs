@@ -1,19 +1,18 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using MessagePack;
 using UmhActors.Protocol.Runtime;
 
-// A helper is an ordinary program: register methods, then run until the host closes stdin.
+// A helper is an ordinary program: register typed methods, then run until the host closes stdin.
+// Params arrive as the request's params array, read with MessagePack's built-in formatters.
 return await HelperRuntime.CreateBuilder("shouter")
-    .Handle("shout", context => Encode(ReadText(context.Params).ToUpperInvariant() + "!"))
-    .Handle("crash", _ =>
+    .Handle<string[], string>("shout", words => string.Join(' ', words).ToUpperInvariant() + "!")
+    .Handle<string[], string>("crash", _ =>
     {
         // A real segfault, as native code would crash: the host sees SIGSEGV.
         signal(11, 0);
         raise(11);
-        return Encode("unreachable");
+        return "unreachable";
     })
-    .Handle("allocate", context => Encode($"allocated {Allocate(ReadInt(context.Params))} MiB"))
+    .Handle<long[], string>("allocate", sizes => $"allocated {Allocate(sizes.FirstOrDefault())} MiB")
     .Build()
     .RunAsync();
 
@@ -25,27 +24,6 @@ static unsafe long Allocate(long mebibytes)
     var memory = (byte*)NativeMemory.Alloc(size);
     for (nuint offset = 0; offset < size; offset += 4096) memory[offset] = 1;
     return mebibytes;
-}
-
-static string ReadText(ReadOnlyMemory<byte> parameters)
-{
-    var reader = new MessagePackReader(parameters);
-    return reader.ReadArrayHeader() > 0 ? reader.ReadString() ?? "" : "";
-}
-
-static long ReadInt(ReadOnlyMemory<byte> parameters)
-{
-    var reader = new MessagePackReader(parameters);
-    return reader.ReadArrayHeader() > 0 ? reader.ReadInt64() : 0;
-}
-
-static ReadOnlyMemory<byte> Encode(string text)
-{
-    var buffer = new ArrayBufferWriter<byte>();
-    var writer = new MessagePackWriter(buffer);
-    writer.Write(text);
-    writer.Flush();
-    return buffer.WrittenMemory;
 }
 
 [DllImport("libc")]

@@ -55,6 +55,7 @@ internal sealed class ConsumerSolution : IDisposable
                 <ImplicitUsings>enable</ImplicitUsings>
                 <PublishAot>true</PublishAot>
                 <InvariantGlobalization>true</InvariantGlobalization>
+                <IlcTreatWarningsAsErrors>true</IlcTreatWarningsAsErrors>
                 <RuntimeIdentifiers>$(NETCoreSdkRuntimeIdentifier)</RuntimeIdentifiers>
               </PropertyGroup>
               <ItemGroup>
@@ -63,22 +64,18 @@ internal sealed class ConsumerSolution : IDisposable
             </Project>
             """);
         solution.Write("MyHelper/Program.cs", """
-            using System.Buffers;
             using System.Runtime.InteropServices;
-            using MessagePack;
             using UmhActors.Protocol.Runtime;
 
             // Answers with what it runs from, seen from inside: its exe link and that file's seals.
+            // A typed handler: the package's buildTransitive targets must make it publish NativeAOT
+            // without warnings (they bring the MessagePack substitutions it needs).
             return await HelperRuntime.CreateBuilder("consumer-probe")
-                .Handle("whoami", _ =>
+                .Handle<string[], string>("whoami", _ =>
                 {
                     using var exe = File.OpenHandle("/proc/self/exe");
                     var seals = fcntl((int)exe.DangerousGetHandle(), 1034); // F_GET_SEALS
-                    var buffer = new ArrayBufferWriter<byte>();
-                    var writer = new MessagePackWriter(buffer);
-                    writer.Write($"exe={new FileInfo("/proc/self/exe").LinkTarget};seals={seals}");
-                    writer.Flush();
-                    return buffer.WrittenMemory;
+                    return $"exe={new FileInfo("/proc/self/exe").LinkTarget};seals={seals}";
                 })
                 .Build()
                 .RunAsync();
