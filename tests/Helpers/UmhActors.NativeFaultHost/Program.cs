@@ -8,6 +8,14 @@ using UmhActors.NativeFaultHost;
 // Usage: UmhActors.NativeFaultHost MODE [ARGS]. Prints "key=value" lines the tests read, and
 // "done" last; exits 0 unless something unexpected escaped. Meant to run under prlimit --nofile.
 var mode = args.Length > 0 ? args[0] : "";
+if (ActorModes.Names.Contains(mode))
+{
+    // Actor modes load nothing beforehand: the library's own start-up must prepare what it needs.
+    Console.WriteLine($"mode={mode}");
+    await ActorModes.RunAsync(mode, args);
+    Console.WriteLine("done");
+    return 0;
+}
 // Load the launch path while fds are free, as the library does at its first use; the reactor
 // test must make the shared reactor itself, so it only loads what any .NET host has loaded.
 if (mode == "reactor-retry") Preload(typeof(Reactor), typeof(CgroupSupport));
@@ -135,7 +143,7 @@ switch (mode)
         break;
     }
     default:
-        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N");
+        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N, client-after-shortage, actors-recover ROUNDS RESERVE LEAVE-FREE");
         return 2;
 }
 Console.WriteLine("done");
