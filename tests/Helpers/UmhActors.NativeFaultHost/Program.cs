@@ -142,8 +142,33 @@ switch (mode)
         Report("other", string.Join(" | ", other));
         break;
     }
+    case "thread-at-limit":
+    {
+        // Does the runtime need an fd to start a thread? (It aborts the process when it gets none.)
+        string started;
+        using (new FdFiller(leaveFree: 0))
+            started = Try(() => { var t = new Thread(() => { }); t.Start(); t.Join(); });
+        Report("thread", started);
+        break;
+    }
+    case "overrun":
+    {
+        // Proof that malloc checking is on: one byte written past a 20-byte block. Plain malloc
+        // rounds the block up and never notices; the checking allocator keeps a check byte there.
+        unsafe
+        {
+            var p = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(20);
+            p[20] = (byte)~p[20];
+            System.Runtime.InteropServices.NativeMemory.Free(p);
+        }
+        Report("survived", "True");
+        break;
+    }
+    case "churn-raw":
+        RawChurn.Run(int.Parse(args[1]), int.Parse(args[2]));
+        break;
     default:
-        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N, client-after-shortage, actors-recover ROUNDS RESERVE LEAVE-FREE");
+        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N, churn-raw ROUNDS THREADS, client-after-shortage, actors-recover ROUNDS RESERVE LEAVE-FREE");
         return 2;
 }
 Console.WriteLine("done");
