@@ -39,7 +39,10 @@ internal static class ActorModes
         }
     }
 
-    private static HelperBlob Blob { get; } = HelperBlob.FromEmbeddedHelper(typeof(ActorModes).Assembly, "testhelper");
+    private static HelperBlob? s_blob;
+
+    // Made on first use, so the native modes never touch it.
+    private static HelperBlob Blob => s_blob ??= HelperBlob.FromEmbeddedHelper(typeof(ActorModes).Assembly, "testhelper");
 
     // Item: no lazily initialised state may be poisoned by an fd shortage. The helper is up (the
     // extension started), but no request was ever made in this process when the fds run out.

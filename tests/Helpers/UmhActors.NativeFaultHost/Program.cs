@@ -164,6 +164,9 @@ switch (mode)
         Report("survived", "True");
         break;
     }
+    case "pids-limit":
+        PidsLimit.Run(args.Length > 1 ? args[1] : "/sys/fs/cgroup/pids");
+        break;
     case "churn-raw":
         RawChurn.Run(int.Parse(args[1]), int.Parse(args[2]));
         break;
