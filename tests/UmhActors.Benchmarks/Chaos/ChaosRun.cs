@@ -244,7 +244,15 @@ internal sealed class ChaosRun
 
     private async Task<string?> SignalAsync(IActorRef helper, string name, params int[] signals)
     {
-        var status = await helper.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(5));
+        HelperStatus status;
+        try
+        {
+            status = await helper.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(5));
+        }
+        catch (AskTimeoutException)
+        {
+            return null; // the actor is gone (the end-of-run check reports it) or far behind
+        }
         if (!status.Ready || status.Pid <= 0) return null;
         foreach (var signal in signals)
         {
