@@ -19,6 +19,7 @@ if (ActorModes.Names.Contains(mode))
 // Load the launch path while fds are free, as the library does at its first use; the reactor
 // test must make the shared reactor itself, so it only loads what any .NET host has loaded.
 if (mode == "reactor-retry") Preload(typeof(Reactor), typeof(CgroupSupport));
+else if (mode == "headroom-prepare-emfile") Preload(typeof(FdHeadroom), typeof(FdFiller));
 else RuntimeHelpers.RunClassConstructor(typeof(HelperLauncher).TypeHandle);
 Console.WriteLine($"mode={mode}");
 var quick = LaunchOptions.Default.WithFdReserve(0);
@@ -167,6 +168,20 @@ switch (mode)
     case "pids-limit":
         PidsLimit.Run(args.Length > 1 ? args[1] : "/sys/fs/cgroup/pids");
         break;
+    case "headroom-prepare-emfile":
+    {
+        // Item: preparing the fd count while no fd is free (it cannot open /proc/self/fd) is retried
+        // at every launch; a retry must not leak the count's 64 KiB buffer each time.
+        static long VmDataKib() => long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmData:"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        var before = VmDataKib();
+        using (new FdFiller(leaveFree: 0))
+            for (var i = 0; i < 2000; i++) FdHeadroom.Prepare();
+        Report("vmdata-growth-kib", (VmDataKib() - before).ToString());
+        FdHeadroom.Prepare();
+        Report("counts-after", FdHeadroom.OpenCount() > 0 ? "yes" : "no");
+        break;
+    }
     case "churn-raw":
         RawChurn.Run(int.Parse(args[1]), int.Parse(args[2]));
         break;
