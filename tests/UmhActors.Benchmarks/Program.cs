@@ -2,7 +2,7 @@ using UmhActors.Benchmarks.Infrastructure;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE]
-//        [--minutes N] [--launches N] (soak)
+//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos)
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -12,11 +12,12 @@ IBenchmarkSuite[] suites =
     new CodecSuite(),
     new SoakSuite(),
     new ClusterSuite(),
+    new ChaosSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--minutes N] [--launches N]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--minutes N | --seconds N] [--launches N]");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
     return args.Length == 0 ? 2 : 0;
 }
@@ -32,12 +33,14 @@ var quick = args.Contains("--quick");
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 
-var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : (double?)null;
+var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization.CultureInfo.InvariantCulture)
+    : Value("--seconds") is { } sec ? double.Parse(sec, System.Globalization.CultureInfo.InvariantCulture) / 60 : (double?)null;
 var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
 
 var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches));
 ResultPrinter.Print(suite.Name, results);
 if (jsonPath is not null) ResultPrinter.WriteJson(jsonPath, suite.Name, results);
+if (jsonPath is not null && suite is ChaosSuite chaos) chaos.AddTimeline(jsonPath);
 return 0;
 
 string? Value(string flag)

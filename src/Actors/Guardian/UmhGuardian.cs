@@ -21,6 +21,8 @@ public sealed class UmhGuardian : IExtension
     internal UmhGuardian(ExtendedActorSystem system)
     {
         _system = system;
+        // Before any launch or request of this system can meet an fd shortage.
+        Helpers.RequestPathWarmup.Prepare();
         Actor = system.SystemActorOf(Props.Create(() => new GuardianActor()), "umh-guardian");
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "umh-disable-launches", async () =>
         {

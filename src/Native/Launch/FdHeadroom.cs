@@ -38,7 +38,9 @@ internal static unsafe class FdHeadroom
         lock (s_gate)
         {
             if (s_procFdDirectory != -1) return;
-            s_buffer = (byte*)NativeMemory.Alloc(BufferBytes);
+            // Allocated once: when the open below fails for want of an fd, Prepare runs again at
+            // the next launch, and a new buffer each time would leak 64 KiB per launch attempt.
+            if (s_buffer == null) s_buffer = (byte*)NativeMemory.Alloc(BufferBytes);
             using var strings = new NativeStrings();
             s_procFdDirectory = open(strings.Add("/proc/self/fd"), O_RDONLY | O_DIRECTORY | Libc.O_CLOEXEC, 0);
         }

@@ -21,8 +21,9 @@ public static class HelperLauncher
     // fds) is made now too. Not a static constructor: one that failed would fail for good.
     static HelperLauncher() => Prepare();
 
-    /// <summary>Loads what launches need (see the static constructor); tried again at each launch
-    /// until it has succeeded once.</summary>
+    /// <summary>Loads what launches need (see the static constructor) and initialises MessagePack's
+    /// static state (see <see cref="StaticStateWarmup"/>); tried again at each launch until it has
+    /// succeeded once.</summary>
     internal static void Prepare()
     {
         if (s_prepared) return;
@@ -32,19 +33,10 @@ public static class HelperLauncher
             try
             {
                 FdHeadroom.Prepare();
-                foreach (var type in LaunchPathTypes.SelectMany(t => t.GetNestedTypes(System.Reflection.BindingFlags.NonPublic).Prepend(t)))
-                {
-                    System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(type.TypeHandle);
-                    const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance |
-                        System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
-                    foreach (var method in type.GetMethods(all).Cast<System.Reflection.MethodBase>().Concat(type.GetConstructors(all)))
-                    {
-                        if (method.IsAbstract || method.ContainsGenericParameters) continue;
-                        System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
-                    }
-                }
+                StaticStateWarmup.PrepareTypes(LaunchPathTypes);
                 _ = Reactor.Shared;
-                s_prepared = true;
+                // Users of the native layer alone serialize with MessagePack too (frame channels).
+                s_prepared = StaticStateWarmup.PrepareMessagePack();
             }
             catch (IOException)
             {

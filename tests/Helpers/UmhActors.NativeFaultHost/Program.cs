@@ -8,9 +8,18 @@ using UmhActors.NativeFaultHost;
 // Usage: UmhActors.NativeFaultHost MODE [ARGS]. Prints "key=value" lines the tests read, and
 // "done" last; exits 0 unless something unexpected escaped. Meant to run under prlimit --nofile.
 var mode = args.Length > 0 ? args[0] : "";
+if (ActorModes.Names.Contains(mode))
+{
+    // Actor modes load nothing beforehand: the library's own start-up must prepare what it needs.
+    Console.WriteLine($"mode={mode}");
+    await ActorModes.RunAsync(mode, args);
+    Console.WriteLine("done");
+    return 0;
+}
 // Load the launch path while fds are free, as the library does at its first use; the reactor
 // test must make the shared reactor itself, so it only loads what any .NET host has loaded.
 if (mode == "reactor-retry") Preload(typeof(Reactor), typeof(CgroupSupport));
+else if (mode == "headroom-prepare-emfile") Preload(typeof(FdHeadroom), typeof(FdFiller));
 else RuntimeHelpers.RunClassConstructor(typeof(HelperLauncher).TypeHandle);
 Console.WriteLine($"mode={mode}");
 var quick = LaunchOptions.Default.WithFdReserve(0);
@@ -134,8 +143,50 @@ switch (mode)
         Report("other", string.Join(" | ", other));
         break;
     }
+    case "thread-at-limit":
+    {
+        // Does the runtime need an fd to start a thread? (It aborts the process when it gets none.)
+        string started;
+        using (new FdFiller(leaveFree: 0))
+            started = Try(() => { var t = new Thread(() => { }); t.Start(); t.Join(); });
+        Report("thread", started);
+        break;
+    }
+    case "overrun":
+    {
+        // Proof that malloc checking is on: one byte written past a 20-byte block. Plain malloc
+        // rounds the block up and never notices; the checking allocator keeps a check byte there.
+        unsafe
+        {
+            var p = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(20);
+            p[20] = (byte)~p[20];
+            System.Runtime.InteropServices.NativeMemory.Free(p);
+        }
+        Report("survived", "True");
+        break;
+    }
+    case "pids-limit":
+        PidsLimit.Run(args.Length > 1 ? args[1] : "/sys/fs/cgroup/pids");
+        break;
+    case "headroom-prepare-emfile":
+    {
+        // Item: preparing the fd count while no fd is free (it cannot open /proc/self/fd) is retried
+        // at every launch; a retry must not leak the count's 64 KiB buffer each time.
+        static long VmDataKib() => long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmData:"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        var before = VmDataKib();
+        using (new FdFiller(leaveFree: 0))
+            for (var i = 0; i < 2000; i++) FdHeadroom.Prepare();
+        Report("vmdata-growth-kib", (VmDataKib() - before).ToString());
+        FdHeadroom.Prepare();
+        Report("counts-after", FdHeadroom.OpenCount() > 0 ? "yes" : "no");
+        break;
+    }
+    case "churn-raw":
+        RawChurn.Run(int.Parse(args[1]), int.Parse(args[2]));
+        break;
     default:
-        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N");
+        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N, churn-raw ROUNDS THREADS, client-after-shortage, actors-recover ROUNDS RESERVE LEAVE-FREE");
         return 2;
 }
 Console.WriteLine("done");

@@ -12,7 +12,11 @@ internal static class FaultHost
         public string this[string key] => Values.TryGetValue(key, out var value) ? value : $"<no {key}: exit {ExitCode}, output: {Output} {Errors}>";
     }
 
-    public static async Task<Result> RunAsync(int fdLimit, TimeSpan timeout, params string[] arguments)
+    public static Task<Result> RunAsync(int fdLimit, TimeSpan timeout, params string[] arguments) =>
+        RunAsync(fdLimit, timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As above, with <paramref name="environment"/> added to the host's environment.</summary>
+    public static async Task<Result> RunAsync(int fdLimit, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var hostDll = Path.Combine(AppContext.BaseDirectory, "UmhActors.NativeFaultHost.dll");
         var info = new ProcessStartInfo("prlimit", [$"--nofile={fdLimit}:{fdLimit}", "dotnet", hostDll, .. arguments])
@@ -21,6 +25,7 @@ internal static class FaultHost
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         // The host's stdio pipes would be its inherited fds 0-2 only; nothing else leaks in.
         using var host = Process.Start(info)!;
         var stdout = host.StandardOutput.ReadToEndAsync();

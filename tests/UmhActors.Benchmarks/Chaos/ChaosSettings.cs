@@ -1,0 +1,28 @@
+namespace UmhActors.Chaos;
+
+/// <summary>How a chaos run is shaped.</summary>
+/// <param name="Duration">How long faults are injected and callers call.</param>
+internal sealed record ChaosSettings(TimeSpan Duration)
+{
+    /// <summary>Helper actors (each its own helper process).</summary>
+    public int Helpers { get; init; } = 8;
+
+    /// <summary>Concurrent callers, each with one request in flight at a time.</summary>
+    public int Callers { get; init; } = 64;
+
+    /// <summary>Pause between two injected faults.</summary>
+    public TimeSpan FaultInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>fds an fd burst holds (launches meanwhile fail for want of fds).</summary>
+    public int BurstFds { get; init; } = 400;
+
+    /// <summary>How long an fd burst holds them.</summary>
+    public TimeSpan BurstLength { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Open fds the host may have beyond its count before the chaos (the runtime's own:
+    /// threads, lazily opened files).</summary>
+    public int FdSlack { get; init; } = 16;
+
+    /// <summary>Seed of the fault and caller choices.</summary>
+    public int Seed { get; init; } = 13;
+}

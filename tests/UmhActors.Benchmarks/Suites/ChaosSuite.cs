@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Configuration;
+using UmhActors.Benchmarks.Infrastructure;
+using UmhActors.Chaos;
+
+namespace UmhActors.Benchmarks.Suites;
+
+/// <summary>
+/// Chaos (<see cref="ChaosRun"/>): 8 helper actors, 64 callers, random SIGKILL, double SIGSEGV,
+/// SIGSTOP under the watchdog, in-band crashes and exits, fd bursts. Reports the invariants
+/// (violations must be 0, every helper serving afterwards, nothing left, host RSS growth under 10 %)
+/// and, with <c>--json</c>, a per-second timeline. <c>--seconds N</c> or <c>--minutes N</c> (default 1
+/// minute; 20 s with <c>--quick</c>).
+/// </summary>
+internal sealed class ChaosSuite : IBenchmarkSuite
+{
+    private ChaosReport? _report;
+
+    public string Name => "chaos";
+
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options)
+    {
+        var duration = TimeSpan.FromMinutes(options.Minutes ?? (options.Quick ? 20.0 / 60 : 1));
+        var system = ActorSystem.Create("chaos", ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR\nakka.log-dead-letters = off"));
+        ChaosReport report;
+        try
+        {
+            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration), Console.WriteLine);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+        _report = report;
+        var broken = report.BrokenInvariants().ToList();
+        if (report.RssGrowthPercent >= 10) broken.Add($"host RSS grew {report.RssGrowthPercent:F1} %");
+        Console.WriteLine(broken.Count == 0 ? "  chaos: every invariant held" : "  chaos: BROKEN: " + string.Join("; ", broken));
+        var results = new List<BenchmarkResult>
+        {
+            BenchmarkResult.Throughput("requests", report.Requests / report.Seconds, (int)report.Requests),
+            BenchmarkResult.Value("right_answers", report.Correct),
+            BenchmarkResult.Value("typed_failures", report.TypedFailures),
+            BenchmarkResult.Value("violations", report.Violations.Values.Sum()),
+            BenchmarkResult.Value("restarts", report.Restarts),
+            BenchmarkResult.Value("faults", report.Faults.Values.Sum()),
+            BenchmarkResult.Value("serving_afterwards", report.HelpersServingAfterwards),
+            BenchmarkResult.Value("left_processes", report.LeftProcesses),
+            BenchmarkResult.Value("left_cgroups", report.LeftCgroups),
+            BenchmarkResult.Value("left_memfds", report.LeftMemfds),
+            BenchmarkResult.Value("left_fds", report.LeftFdsBeyondSlack),
+            BenchmarkResult.Value("rss_before_mib", report.RssBeforeBytes / 1048576.0),
+            BenchmarkResult.Value("rss_after_mib", report.RssAfterBytes / 1048576.0),
+            BenchmarkResult.Value("rss_growth_pct", report.RssGrowthPercent),
+            BenchmarkResult.Value("invariants_broken", broken.Count),
+        };
+        results.AddRange(report.Faults.Select(f => BenchmarkResult.Value("fault " + f.Key, f.Value)));
+        return results;
+    }
+
+    /// <summary>Adds the last run's per-second timeline (answers, restarts, failures by type, faults)
+    /// and its violations to the JSON the program wrote.</summary>
+    public void AddTimeline(string jsonPath)
+    {
+        if (_report is null) return;
+        var document = JsonNode.Parse(File.ReadAllText(jsonPath))!.AsObject();
+        document["violations"] = JsonSerializer.SerializeToNode(_report.Violations);
+        document["timeline"] = JsonSerializer.SerializeToNode(_report.Timeline.Select(s => new
+        {
+            second = s.Second,
+            answered = s.Answered,
+            restarts = s.Restarts,
+            failures = s.Failures,
+            restarts_by_kind = s.RestartsByKind,
+            faults = s.Faults,
+        }));
+        File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}
