@@ -193,6 +193,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 {
                     Restarts = _restartCount,
                     LastFailureKind = _lastFailureKind,
+                    UnverifiedSandboxParts = _current?.Sandbox?.Unverified ?? Native.Sandbox.SandboxParts.None,
                 });
                 break;
             default:
@@ -370,6 +371,11 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         catch (ProtocolVersionMismatchException mismatch)
         {
             Kill(HostKillReason.ProtocolViolation, mismatch);
+            return;
+        }
+        if (HelperSandboxCheck.Check(_current!, _options, hello) is var (reason, cause))
+        {
+            Kill(reason, cause);
             return;
         }
         _current!.Ready = true;

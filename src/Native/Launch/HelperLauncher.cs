@@ -126,7 +126,9 @@ public static class HelperLauncher
         try
         {
             var child = PosixSpawner.Spawn(target, options, cgroup);
-            return new HelperProcess(target.Name, child, reactor, cgroup);
+            var process = new HelperProcess(target.Name, child, reactor, cgroup);
+            if (options.Sandbox is { } sandbox) LimitFromOutside(process, sandbox);
+            return process;
         }
         catch (Exception failure)
         {
@@ -146,9 +148,33 @@ public static class HelperLauncher
         }
     }
 
+    // The sandbox's outside half: rlimits on the child right after spawn, before it can have run
+    // much (it is still starting the runtime); the host checks them again after $/hello. A child
+    // that exits meanwhile (ESRCH) is not an error here: its exit is reported the usual way.
+    private static void LimitFromOutside(HelperProcess process, Sandbox.HelperSandbox sandbox)
+    {
+        try
+        {
+            Sandbox.ResourceLimits.Apply(process.Pid, sandbox);
+        }
+        catch (NativeCallException e) when (e.ErrorNumber == Interop.Errno.ESRCH)
+        {
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
     private static HelperCgroup? CreateCgroup(string name, LaunchOptions options, CgroupAvailability? cgroups)
     {
         if (!options.UseCgroup || cgroups is null) return null;
+        // Sandbox limits are never dropped silently, whatever RunWithoutCgroupIfUnavailable says.
+        if (options.Sandbox is { } sandbox && (sandbox.MaxTasks is not null || sandbox.CpuQuota is not null))
+            return cgroups.IsAvailable
+                ? HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes, sandbox.MaxTasks, sandbox.CpuQuota)
+                : throw new CgroupUnavailableException(name, cgroups.Reason);
         if (cgroups.IsAvailable) return HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes);
         return options.RunWithoutCgroupIfUnavailable ? null : throw new CgroupUnavailableException(name, cgroups.Reason);
     }
