@@ -149,15 +149,17 @@ public static class HelperLauncher
     }
 
     // The sandbox's outside half: rlimits on the child right after spawn, before it can have run
-    // much (it is still starting the runtime); the host checks them again after $/hello. A child
-    // that exits meanwhile (ESRCH) is not an error here: its exit is reported the usual way.
+    // much (it is still starting the runtime); the host checks them again after $/hello, and that
+    // check is what gates serving. A child that exits meanwhile (ESRCH) is reported the usual way.
+    // One that already switched to its sandbox uid is out of reach without CAP_SYS_RESOURCE (EPERM):
+    // it set the same limits on itself before switching, and the check finds out if it did not.
     private static void LimitFromOutside(HelperProcess process, Sandbox.HelperSandbox sandbox)
     {
         try
         {
             Sandbox.ResourceLimits.Apply(process.Pid, sandbox);
         }
-        catch (NativeCallException e) when (e.ErrorNumber == Interop.Errno.ESRCH)
+        catch (NativeCallException e) when (e.ErrorNumber == Interop.Errno.ESRCH || e.ErrorNumber == Interop.Errno.EPERM && sandbox.Uid is not null)
         {
         }
         catch
