@@ -26,6 +26,11 @@ internal static unsafe partial class SandboxProbes
             close(fd);
             return Args.Encode(0);
         })
+        // [pid, signal] → 0 when kill(pid, signal) succeeded, else its errno.
+        .Handle("sandbox_kill", context =>
+            Args.Encode(kill((int)Args.Int(context.Params, 0), (int)Args.Int(context.Params, 1)) == 0 ? 0 : Marshal.GetLastPInvokeError()))
+        // [] → 0 when unshare(CLONE_NEWNET) succeeded (this thread left the host's network), else its errno.
+        .Handle("sandbox_unshare_net", _ => Args.Encode(unshare(0x40000000) == 0 ? 0 : Marshal.GetLastPInvokeError()))
         // [n] → "started,errno": spawns up to n `sleep 30` children (stdio closed), stopping at the
         // first failure; they stay, in the helper's process group and cgroup, until it is killed.
         .Handle("sandbox_spawn_many", context => Args.Encode(SpawnMany((int)Args.Int(context.Params, 0))));
@@ -63,6 +68,12 @@ internal static unsafe partial class SandboxProbes
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int unshare(int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int socket(int domain, int type, int protocol);

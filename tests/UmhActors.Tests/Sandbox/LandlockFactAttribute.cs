@@ -4,9 +4,10 @@ namespace UmhActors.Tests.Sandbox;
 public sealed class LandlockFactAttribute : FactAttribute
 {
     /// <summary>Sets <see cref="FactAttribute.Skip"/> from the kernel's answer.</summary>
-    public LandlockFactAttribute()
+    public LandlockFactAttribute(int minimumAbi = 1)
     {
         if (SandboxSupport.NoLandlock is { } reason) Skip = reason;
+        else if (SandboxSupport.LandlockAbi < minimumAbi) Skip = $"this kernel's Landlock ABI is {SandboxSupport.LandlockAbi}, the test needs {minimumAbi}";
     }
 }
 

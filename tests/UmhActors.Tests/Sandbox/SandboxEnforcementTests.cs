@@ -52,6 +52,27 @@ public sealed class SandboxEnforcementTests(ITestOutputHelper output) : HelperSp
         Assert.Equal(0, await CallAsync(helper, "sandbox_socket", AF_UNIX));
     }
 
+    [LandlockFact(minimumAbi: 6)]
+    public async Task A_landlocked_helper_cannot_signal_its_host_even_under_the_same_uid()
+    {
+        var (unconfined, _) = await StartHelperAsync();
+        Assert.Equal(0, await CallAsync(unconfined, "sandbox_kill", Environment.ProcessId, 0));
+
+        var (helper, _) = await StartHelperAsync(Sandboxed(HelperSandbox.Default.WithFileSystem(readOnly: ["/usr"])));
+        Assert.Equal(EPERM, await CallAsync(helper, "sandbox_kill", Environment.ProcessId, 0));
+    }
+
+    [RootFact]
+    public async Task A_filtered_helper_cannot_leave_the_hosts_namespaces()
+    {
+        // Control: a root helper without the filter can.
+        var (unfiltered, _) = await StartHelperAsync(Sandboxed(HelperSandbox.LimitsOnly));
+        Assert.Equal(0, await CallAsync(unfiltered, "sandbox_unshare_net"));
+
+        var (helper, _) = await StartHelperAsync(Sandboxed(HelperSandbox.Default));
+        Assert.Equal(EPERM, await CallAsync(helper, "sandbox_unshare_net"));
+    }
+
     [Fact]
     public async Task A_helper_with_network_allowed_can_create_an_inet_socket()
     {
