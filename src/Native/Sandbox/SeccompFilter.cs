@@ -13,7 +13,8 @@ namespace UmhActors.Native.Sandbox;
 /// </remarks>
 internal static unsafe class SeccompFilter
 {
-    private const ushort LdAbsW = 0x20, JeqK = 0x15, JgeK = 0x35, JsetK = 0x45, RetK = 0x06;
+    private const ushort LdAbsW = 0x20, JeqK = 0x15, JgeK = 0x35, JsetK = 0x45, Ja = 0x05, RetK = 0x06;
+    private const int MaxChunk = 250;
     private const uint RetKillProcess = 0x80000000, RetErrno = 0x00050000, RetAllow = 0x7fff0000;
     private const uint OffsetNr = 0, OffsetArch = 4, OffsetArg0 = 16;
     private const uint X32Bit = 0x40000000;
@@ -79,9 +80,13 @@ internal static unsafe class SeccompFilter
         var allowed = new SortedSet<uint>();
         foreach (var name in SeccompAllowList.Default.Concat(sandbox.ExtraSystemCalls))
             if (SeccompSyscalls.TryGetNumber(name, out var number)) allowed.Add((uint)number);
-        foreach (var number in allowed)
+        // One comparison per allowed call, jumping to a shared "allow" after its chunk (BPF jump
+        // offsets are 8 bits): half the instructions of jeq/ret pairs, so the kernel checks and
+        // JIT-compiles the filter at launch in half the time.
+        foreach (var chunk in allowed.Chunk(MaxChunk))
         {
-            p.Add((JeqK, 0, 1, number));
+            for (var i = 0; i < chunk.Length; i++) p.Add((JeqK, (byte)(chunk.Length - i), 0, chunk[i]));
+            p.Add((Ja, 0, 0, 1));
             p.Add((RetK, 0, 0, RetAllow));
         }
         p.Add((RetK, 0, 0, deny));

@@ -16,12 +16,13 @@ internal static class SeccompSyscalls
         var other => throw new PlatformNotSupportedException($"seccomp filters are built for x86-64 and arm64, not {other}"),
     };
 
-    private static Dictionary<string, int> Table => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? Arm64 : X64;
+    // Only this machine's table is built: a sandboxed helper builds it on its way to $/hello.
+    private static readonly Dictionary<string, int> Table = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? Arm64() : X64();
 
     /// <summary>The number of <paramref name="name"/> on this machine; false when it has none (e.g. <c>open</c> on arm64).</summary>
     public static bool TryGetNumber(string name, out int number) => Table.TryGetValue(name, out number);
 
-    private static readonly Dictionary<string, int> X64 = new(StringComparer.Ordinal)
+    private static Dictionary<string, int> X64() => new(StringComparer.Ordinal)
     {
         ["read"] = 0, ["write"] = 1, ["open"] = 2, ["close"] = 3, ["stat"] = 4, ["fstat"] = 5, ["lstat"] = 6,
         ["poll"] = 7, ["lseek"] = 8, ["mmap"] = 9, ["mprotect"] = 10, ["munmap"] = 11, ["brk"] = 12,
@@ -100,7 +101,7 @@ internal static class SeccompSyscalls
         ["process_mrelease"] = 448, ["futex_waitv"] = 449, ["set_mempolicy_home_node"] = 450,
     };
 
-    private static readonly Dictionary<string, int> Arm64 = new(StringComparer.Ordinal)
+    private static Dictionary<string, int> Arm64() => new(StringComparer.Ordinal)
     {
         ["io_setup"] = 0, ["io_destroy"] = 1, ["io_submit"] = 2, ["io_cancel"] = 3, ["io_getevents"] = 4,
         ["setxattr"] = 5, ["lsetxattr"] = 6, ["fsetxattr"] = 7, ["getxattr"] = 8, ["lgetxattr"] = 9,

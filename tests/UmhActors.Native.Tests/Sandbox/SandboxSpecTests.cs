@@ -83,9 +83,14 @@ public sealed class SandboxSpecTests
         Assert.Equal(SeccompSyscalls.AuditArch, program[1].K);
         Assert.Equal(0x80000000u, program[^1].K);
         Assert.Equal(0x00050001u, SeccompFilter.Build(HelperSandbox.Default)[^1].K);
-        // Every jump lands inside the program (BPF jumps only forward).
+        // Every conditional jump lands inside the program (BPF jumps only forward), and each
+        // allowed call's comparison jumps to an "allow".
         for (var i = 0; i < program.Count; i++)
-            if ((program[i].Code & 0x07) == 0x05) Assert.True(i + 1 + Math.Max(program[i].Jt, program[i].Jf) < program.Count);
+            if ((program[i].Code & 0x07) == 0x05 && program[i].Code != 0x05)
+                Assert.True(i + 1 + Math.Max(program[i].Jt, program[i].Jf) < program.Count);
+        Assert.True(SeccompSyscalls.TryGetNumber("openat", out var openat));
+        var compare = program.FindLastIndex(i => i.Code == 0x15 && i.K == (uint)openat);
+        Assert.Equal((0x06, 0x7fff0000u), (program[compare + 1 + program[compare].Jt].Code, program[compare + 1 + program[compare].Jt].K));
         // ptrace is in only because the spec added it.
         Assert.True(SeccompSyscalls.TryGetNumber("ptrace", out var ptrace));
         Assert.Contains(program, i => i.Code == 0x15 && i.K == (uint)ptrace);
