@@ -108,7 +108,10 @@ public static class HelperLauncher
     }
 
     private static HelperProcess Start(ExecTarget target, LaunchOptions options) =>
-        Start(target, options, options.UseCgroup ? CgroupSupport.Current : null);
+        Start(target, options, options.UseCgroup || NeedsSandboxCgroup(options) ? CgroupSupport.Current : null);
+
+    // A sandbox's cgroup limits need a cgroup even if a later WithCgroup(false) turned it off.
+    private static bool NeedsSandboxCgroup(LaunchOptions options) => options.Sandbox is { MaxTasks: not null } or { CpuQuota: not null };
 
     /// <summary>Starts with an explicit cgroup back end (tests inject a mimicking one) and,
     /// optionally, an explicit reactor (tests use a private one to count its registrations).</summary>
@@ -171,12 +174,13 @@ public static class HelperLauncher
 
     private static HelperCgroup? CreateCgroup(string name, LaunchOptions options, CgroupAvailability? cgroups)
     {
-        if (!options.UseCgroup || cgroups is null) return null;
+        if (cgroups is null) return null;
         // Sandbox limits are never dropped silently, whatever RunWithoutCgroupIfUnavailable says.
-        if (options.Sandbox is { } sandbox && (sandbox.MaxTasks is not null || sandbox.CpuQuota is not null))
+        if (NeedsSandboxCgroup(options))
             return cgroups.IsAvailable
-                ? HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes, sandbox.MaxTasks, sandbox.CpuQuota)
+                ? HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes, options.Sandbox!.MaxTasks, options.Sandbox.CpuQuota)
                 : throw new CgroupUnavailableException(name, cgroups.Reason);
+        if (!options.UseCgroup) return null;
         if (cgroups.IsAvailable) return HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes);
         return options.RunWithoutCgroupIfUnavailable ? null : throw new CgroupUnavailableException(name, cgroups.Reason);
     }

@@ -122,6 +122,27 @@ public sealed class SandboxEnforcementTests(ITestOutputHelper output) : HelperSp
         await AwaitAssertAsync(() => Assert.DoesNotContain(children.Append(pid), HostCensus.IsRunning), Patience);
     }
 
+    [RealCgroupFact]
+    public async Task A_helper_over_its_cpu_quota_is_throttled()
+    {
+        var (helper, pid) = await StartHelperAsync(Sandboxed(HelperSandbox.Default.WithCgroupLimits(cpuQuota: 0.1)));
+
+        await CallAsync(helper, "busy", 500);
+
+        var stat = await File.ReadAllLinesAsync(Path.Combine(CpuCgroupDirectory(pid), "cpu.stat"));
+        Assert.True(long.Parse(stat.Single(l => l.StartsWith("nr_throttled ", StringComparison.Ordinal)).Split(' ')[1]) > 0, string.Join("; ", stat));
+    }
+
+    [RealCgroupFact]
+    public async Task Cgroup_limits_keep_their_cgroup_when_cgroups_are_turned_off_after_the_sandbox_was_set()
+    {
+        var launch = Native.Launch.LaunchOptions.Default.WithSandbox(HelperSandbox.Default.WithCgroupLimits(maxTasks: 40)).WithCgroup(false);
+        var (helper, pid) = await StartHelperAsync(HelperOptions.Default.WithLaunch(launch));
+
+        Assert.Equal(pid, await CallAsync(helper, "pid"));
+        Assert.Equal(EAGAIN, int.Parse((await helper.Ask<HelperResponse>(Call("sandbox_spawn_many", 1000), Patience)).GetResult<string>().Split(',')[1]));
+    }
+
     [Fact]
     public async Task A_helper_at_its_cpu_limit_gets_SIGXCPU_and_is_classified_as_a_crash()
     {
@@ -130,6 +151,17 @@ public sealed class SandboxEnforcementTests(ITestOutputHelper output) : HelperSp
         var failure = await Assert.ThrowsAsync<HelperCrashedException>(() => helper.Ask<HelperResponse>(Call("busy", 10_000), Patience));
         Assert.Equal(SignalNames.SIGXCPU, failure.Signal);
         Assert.Equal(HelperFailureKind.Crashed, failure.Kind);
+    }
+
+    // The helper's directory in the hierarchy holding the cpu controller (v1), or its unified one (v2).
+    private static string CpuCgroupDirectory(int pid)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3)).ToList();
+        var v1 = lines.FirstOrDefault(l => l[1].Split(',').Contains("cpu"));
+        var candidates = v1 is not null
+            ? new[] { "/sys/fs/cgroup/" + v1[1] + v1[2], "/sys/fs/cgroup/cpu" + v1[2], "/sys/fs/cgroup/cpu,cpuacct" + v1[2] }
+            : lines.Where(l => l[1] == "").SelectMany(l => new[] { "/sys/fs/cgroup" + l[2], "/sys/fs/cgroup/unified" + l[2] }).ToArray();
+        return candidates.First(d => File.Exists(Path.Combine(d, "cpu.stat")));
     }
 
     private static int ParentOf(int pid)
