@@ -11,6 +11,7 @@ internal static unsafe partial class SandboxLibc
     // liblibc.so, …) on first use, which costs a sandboxed launch ~0.5 ms; "libc.so.6" is already loaded.
     private const string LibcName = "libc.so.6";
 
+    public const int PR_SET_NAME = 15;
     public const int PR_SET_NO_NEW_PRIVS = 38;
     public const int PR_GET_NO_NEW_PRIVS = 39;
     public const int CLONE_NEWNET = 0x40000000;

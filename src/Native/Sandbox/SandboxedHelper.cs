@@ -32,6 +32,7 @@ public static class SandboxedHelper
         SandboxParts? entered;
         try
         {
+            if (Environment.GetEnvironmentVariable(SandboxSpecCodec.VariableName) is not null) NameProcess(name);
             entered = Enter();
         }
         catch (Exception e) when (e is NativeCallException or FormatException or PlatformNotSupportedException or OverflowException)
@@ -43,6 +44,21 @@ public static class SandboxedHelper
         }
         var builder = HelperRuntime.CreateBuilder(name);
         return entered is { } parts ? builder.WithCapabilities([.. SandboxCapabilities.For(parts)]) : builder;
+    }
+
+    // The runtime names the process by writing /proc/self/comm, which Landlock (and the identity
+    // switch, which makes /proc/self root-owned) forbid once the sandbox is entered; prctl needs no
+    // file. main runs on the thread-group leader, whose name is the process's.
+    private static unsafe void NameProcess(string name)
+    {
+        var bytes = new byte[16];
+        var length = 0;
+        foreach (var c in name)
+        {
+            if (length == 15) break;
+            bytes[length++] = (byte)(char.IsAscii(c) && !char.IsControl(c) ? c : '_');
+        }
+        fixed (byte* text = bytes) SandboxLibc.prctl(SandboxLibc.PR_SET_NAME, (nuint)text, 0, 0, 0);
     }
 
     /// <summary>Reads the spec from the environment and applies every in-helper part of it (and

@@ -62,6 +62,15 @@ public sealed class SandboxEnforcementTests(ITestOutputHelper output) : HelperSp
         Assert.Equal(EPERM, await CallAsync(helper, "sandbox_kill", Environment.ProcessId, 0));
     }
 
+    [LandlockFact]
+    public async Task A_sandboxed_helper_still_carries_its_runtime_name()
+    {
+        // Named by the runtime through /proc/self/comm, which the sandbox closes: it must not fall back to "3" (its memfd).
+        var (_, pid) = await StartHelperAsync(Sandboxed(HelperSandbox.Default.WithFileSystem()));
+
+        Assert.Equal("testhelper", (await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim());
+    }
+
     [RootFact]
     public async Task A_filtered_helper_cannot_leave_the_hosts_namespaces()
     {
