@@ -36,8 +36,9 @@ public sealed class SandboxVerificationTests(ITestOutputHelper output) : HelperS
         Assert.Contains(refused.Verification.Contradicted, line => line.Contains("NoNewPrivs: '0', expected '1'"));
         Assert.Contains(refused.Verification.Contradicted, line => line.Contains("Seccomp: '0', expected '2'"));
         Assert.False(HostCensus.IsRunning(decision.Failure.Pid));
-        // The queued request was never answered by the liar: it fails with the helper's end.
-        await Assert.ThrowsAnyAsync<Exception>(() => request);
+        // The queued request was never sent to the liar: it fails with the helper's end.
+        var failed = await Assert.ThrowsAsync<HelperProtocolViolationException>(() => request);
+        Assert.IsType<SandboxVerificationException>(failed.InnerException);
     }
 
     [Fact]
