@@ -31,9 +31,44 @@ internal static unsafe partial class SandboxProbes
             Args.Encode(kill((int)Args.Int(context.Params, 0), (int)Args.Int(context.Params, 1)) == 0 ? 0 : Marshal.GetLastPInvokeError()))
         // [] → 0 when unshare(CLONE_NEWNET) succeeded (this thread left the host's network), else its errno.
         .Handle("sandbox_unshare_net", _ => Args.Encode(unshare(0x40000000) == 0 ? 0 : Marshal.GetLastPInvokeError()))
+        // [path] → like sandbox_open (read), but from the runtime's finalizer thread, which existed
+        // before main and so before the sandbox was entered.
+        .Handle("sandbox_open_from_finalizer", context => Args.Encode(OpenFromFinalizer(Args.Text(context.Params, 0))))
         // [n] → "started,errno": spawns up to n `sleep 30` children (stdio closed), stopping at the
         // first failure; they stay, in the helper's process group and cgroup, until it is killed.
         .Handle("sandbox_spawn_many", context => Args.Encode(SpawnMany((int)Args.Int(context.Params, 0))));
+
+    private static long OpenFromFinalizer(string path)
+    {
+        var result = new StrongBox(path);
+        for (var attempt = 0; attempt < 10 && result.Errno == -1; attempt++)
+        {
+            Allocate(result);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        return result.Errno;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Allocate(StrongBox result) => _ = new OpensWhenFinalized(result);
+
+    private sealed class StrongBox(string path)
+    {
+        public string Path { get; } = path;
+
+        public volatile int Errno = -1;
+    }
+
+    private sealed class OpensWhenFinalized(StrongBox result)
+    {
+        ~OpensWhenFinalized()
+        {
+            var fd = open(result.Path, O_RDONLY | O_CLOEXEC, 0);
+            if (fd >= 0) close(fd);
+            result.Errno = fd >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
 
     private static string SpawnMany(int n)
     {
