@@ -39,9 +39,8 @@ internal static unsafe class Landlock
         return version < 0 ? 0 : (int)version;
     }
 
-    /// <summary>Applies the rules; returns true when the kernel restricted every thread at once
-    /// (<c>TSYNC</c>), false when the calling thread, the runtime's finalizer thread and the threads
-    /// they start later were restricted one by one.</summary>
+    /// <summary>Applies the rules; returns true when every thread of the process was restricted
+    /// (the kernel supports <c>TSYNC</c>), false when only the calling thread and its future children were.</summary>
     /// <exception cref="NativeCallException">A Landlock call or the open of a path failed.</exception>
     public static bool Restrict(IReadOnlyList<string> readOnly, IReadOnlyList<string> readWrite)
     {
@@ -65,56 +64,11 @@ internal static unsafe class Landlock
             if (SandboxLibc.Syscall(SandboxLibc.SYS_landlock_restrict_self, ruleset, (nint)RestrictSelfTsync) == 0) return true;
             if (SandboxLibc.Syscall(SandboxLibc.SYS_landlock_restrict_self, ruleset, 0) != 0)
                 throw NativeCallException.FromLastError("landlock_restrict_self");
-            RestrictFinalizerThread(ruleset);
             return false;
         }
         finally
         {
             SandboxLibc.close(ruleset);
-        }
-    }
-
-    // Without TSYNC, restrict_self binds only the calling thread and the threads it starts later.
-    // The one thread the runtime started before main, the finalizer thread, runs user finalizers:
-    // it restricts itself, from a finalizer, before the sandbox entry returns.
-    private static void RestrictFinalizerThread(int ruleset)
-    {
-        var outcome = new FinalizerOutcome();
-        for (var attempt = 0; attempt < 10 && outcome.Errno == FinalizerOutcome.NotRun; attempt++)
-        {
-            LeaveForFinalizer(ruleset, outcome);
-            // The object is young: a gen-0 collection finds it, at a fraction of a full one's cost.
-            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-            GC.WaitForPendingFinalizers();
-        }
-        if (outcome.Errno == FinalizerOutcome.NotRun)
-            throw new NativeCallException("landlock_restrict_self (finalizer thread: the finalizer never ran)", 11); // EAGAIN
-        if (outcome.Errno != 0) throw new NativeCallException("landlock_restrict_self (finalizer thread)", outcome.Errno);
-    }
-
-    // Not inlined, so no reference to the object outlives this frame and the GC finalizes it.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void LeaveForFinalizer(int ruleset, FinalizerOutcome outcome) => _ = new RestrictsWhenFinalized(ruleset, outcome);
-
-    private sealed class FinalizerOutcome
-    {
-        public const int NotRun = -1;
-
-        public volatile int Errno = NotRun;
-    }
-
-    private sealed class RestrictsWhenFinalized(int ruleset, FinalizerOutcome outcome)
-    {
-        ~RestrictsWhenFinalized()
-        {
-            // no_new_privs is per thread until seccomp's TSYNC spreads it; Landlock needs it here.
-            if (SandboxLibc.prctl(SandboxLibc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-                SandboxLibc.Syscall(SandboxLibc.SYS_landlock_restrict_self, ruleset, 0) != 0)
-            {
-                outcome.Errno = Marshal.GetLastPInvokeError();
-                return;
-            }
-            outcome.Errno = 0;
         }
     }
 
