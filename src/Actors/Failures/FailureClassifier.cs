@@ -80,6 +80,8 @@ internal static class FailureClassifier
                 $"broke the protocol ({cause?.Message ?? "unknown"}) and was killed by the host", cause),
             HostKillReason.HandshakeTimeout => new HelperLaunchFailedException(name, pid, exit, uptime,
                 $"sent no $/hello in time and was killed by the host", cause),
+            HostKillReason.SandboxNotEntered => new HelperLaunchFailedException(name, pid, exit, uptime,
+                $"did not enter the sandbox it was launched with and was killed by the host ({cause?.Message ?? "unknown"})", cause),
             _ => new HelperExitedException(name, pid, exit, uptime, $"was stopped by the host ({signal}) after {Ms(uptime)}", cause),
         };
 

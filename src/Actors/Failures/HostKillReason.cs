@@ -8,4 +8,7 @@ internal enum HostKillReason
     Hang,
     ProtocolViolation,
     HandshakeTimeout,
+
+    // A sandboxed helper did not report entering the in-helper parts its spec requires.
+    SandboxNotEntered,
 }

@@ -206,6 +206,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
                 {
                     Restarts = _restartCount,
                     LastFailureKind = _lastFailureKind,
+                    UnverifiedSandboxParts = _current?.Sandbox?.Unverified ?? Native.Sandbox.SandboxParts.None,
                 });
                 break;
             default:
@@ -265,7 +266,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _current = incarnation;
         // A plain msgpack-rpc helper never says hello: it is ready once spawned, and requests wait
         // in its stdin pipe until it reads them.
-        if (_options.Control == ControlProtocol.None) OnReady("plain msgpack-rpc");
+        if (_options.Control == ControlProtocol.None && SandboxVerified([])) OnReady("plain msgpack-rpc");
         else Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
     }
 
@@ -391,7 +392,17 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             Kill(HostKillReason.ProtocolViolation, mismatch);
             return;
         }
+        if (!SandboxVerified(hello.Capabilities)) return;
         OnReady($"protocol {hello.ProtocolVersion}, capabilities [{string.Join(", ", hello.Capabilities)}]");
+    }
+
+    /// <summary>Checks a sandboxed helper from outside before it is served (a plain msgpack-rpc
+    /// helper reports no capabilities); kills it and returns false when it may not be served.</summary>
+    private bool SandboxVerified(IReadOnlyList<string> capabilities)
+    {
+        if (HelperSandboxCheck.Check(_current!, _options, capabilities) is not var (reason, cause)) return true;
+        Kill(reason, cause);
+        return false;
     }
 
     private void OnReady(string how)

@@ -48,6 +48,9 @@ internal sealed class HelperIncarnation
 
     public bool Ready { get; set; }
 
+    /// <summary>What the host found checking the helper's sandbox after <c>$/hello</c>; null without one.</summary>
+    public Native.Sandbox.SandboxVerification? Sandbox { get; set; }
+
     public bool Exited { get; set; }
 
     public long Dispatched { get; set; }

@@ -60,4 +60,8 @@ public sealed record HelperStatus(string HelperName, int Pid, bool Ready, int In
 
     /// <summary>The kind of the last failure (null if the helper never failed).</summary>
     public Failures.HelperFailureKind? LastFailureKind { get; init; }
+
+    /// <summary>Parts of the current helper's sandbox in force by its own word only, which the host
+    /// cannot check from outside (Landlock; see docs/security.md). None without a sandbox.</summary>
+    public Native.Sandbox.SandboxParts UnverifiedSandboxParts { get; init; }
 }

@@ -27,6 +27,12 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
 
     public abstract long ReadOomKillCount();
 
+    /// <summary>Sets <c>pids.max</c> (a sandbox's task limit).</summary>
+    public abstract void SetTaskLimit(int tasks);
+
+    /// <summary>Sets a CPU quota of <paramref name="cpus"/> CPUs per 100 ms period (a sandbox's CPU quota).</summary>
+    public abstract void SetCpuQuota(double cpus);
+
     /// <summary>Asks the kernel to freeze (true) or thaw (false); does not wait.</summary>
     public abstract void RequestFrozen(bool frozen);
 

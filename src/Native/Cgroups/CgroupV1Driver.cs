@@ -2,9 +2,13 @@ namespace UmhActors.Native.Cgroups;
 
 /// <summary>A helper cgroup in the v1 hierarchies: a directory in the memory hierarchy and,
 /// when the freezer hierarchy is usable, one in it.</summary>
-internal sealed class CgroupV1Driver(string memoryDirectory, string? freezerDirectory, CgroupFsMimic? mimic)
-    : CgroupDriver(freezerDirectory is null ? [memoryDirectory] : [memoryDirectory, freezerDirectory], mimic)
+/// <remarks>A sandbox's limits add a directory in the pids and/or cpu hierarchy
+/// (<paramref name="pidsDirectory"/>, <paramref name="cpuDirectory"/>), after those two.</remarks>
+internal sealed class CgroupV1Driver(string memoryDirectory, string? freezerDirectory, CgroupFsMimic? mimic, string? pidsDirectory = null, string? cpuDirectory = null)
+    : CgroupDriver([memoryDirectory, .. Optional(freezerDirectory), .. Optional(pidsDirectory), .. Optional(cpuDirectory)], mimic)
 {
+    private static string[] Optional(string? directory) => directory is null ? [] : [directory];
+
     private const string Frozen = "FROZEN";
 
     public override CgroupBackend Backend => CgroupBackend.V1;
@@ -17,6 +21,16 @@ internal sealed class CgroupV1Driver(string memoryDirectory, string? freezerDire
         // memory+swap equal to memory means no swap; the file exists only with swap accounting,
         // and must be written after limit_in_bytes (the kernel requires memsw >= mem).
         CgroupFs.WriteIfExists(Path.Combine(memoryDirectory, "memory.memsw.limit_in_bytes"), bytes + "\n");
+    }
+
+    public override void SetTaskLimit(int tasks) =>
+        CgroupFs.Write(Path.Combine(pidsDirectory ?? throw new NotSupportedException("no pids hierarchy"), "pids.max"), tasks + "\n");
+
+    public override void SetCpuQuota(double cpus)
+    {
+        var cpu = cpuDirectory ?? throw new NotSupportedException("no cpu hierarchy");
+        CgroupFs.Write(Path.Combine(cpu, "cpu.cfs_period_us"), "100000\n");
+        CgroupFs.Write(Path.Combine(cpu, "cpu.cfs_quota_us"), (long)Math.Ceiling(cpus * 100_000) + "\n");
     }
 
     // The oom_kill line exists since Linux 4.13; older kernels give no evidence (0).

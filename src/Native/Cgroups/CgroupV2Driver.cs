@@ -17,6 +17,26 @@ internal sealed class CgroupV2Driver(string directory, CgroupFsMimic? mimic) : C
         CgroupFs.WriteIfExists(File("memory.swap.max"), "0\n");
     }
 
+    public override void SetTaskLimit(int tasks)
+    {
+        EnableInParent("pids");
+        CgroupFs.Write(File("pids.max"), tasks + "\n");
+    }
+
+    public override void SetCpuQuota(double cpus)
+    {
+        EnableInParent("cpu");
+        CgroupFs.Write(File("cpu.max"), $"{(long)Math.Ceiling(cpus * 100_000)} 100000\n");
+    }
+
+    // Detection enabled only memory for children; a sandbox's limits need their controllers too.
+    private void EnableInParent(string controller)
+    {
+        var subtree = Path.Combine(Path.GetDirectoryName(directory)!, "cgroup.subtree_control");
+        if (CgroupFs.Read(subtree).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Contains(controller)) return;
+        CgroupFs.Write(subtree, "+" + controller);
+    }
+
     // memory.events counts for this cgroup and its descendants: the helper and what it started.
     public override long ReadOomKillCount() => CgroupFs.ReadKey(File("memory.events"), "oom_kill") ?? 0;
 

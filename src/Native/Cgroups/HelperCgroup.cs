@@ -125,6 +125,12 @@ public sealed class HelperCgroup
     /// <summary>Creates the directories for a helper named <paramref name="helperName"/> and sets
     /// the limit; on any failure nothing is left behind.</summary>
     internal static HelperCgroup Create(CgroupAvailability availability, string helperName, long? memoryLimitBytes)
+        => Create(availability, helperName, memoryLimitBytes, null, null);
+
+    /// <summary>As <see cref="Create(CgroupAvailability, string, long?)"/>, with a sandbox's task
+    /// limit (<c>pids.max</c>) and CPU quota; on v1 each takes a directory in its own hierarchy.</summary>
+    /// <exception cref="CgroupException">A limit's hierarchy is not mounted (v1), or a write failed.</exception>
+    internal static HelperCgroup Create(CgroupAvailability availability, string helperName, long? memoryLimitBytes, int? maxTasks, double? cpuQuota)
     {
         if (availability.Mimic is null) CgroupSupport.SweepStaleOnce();
         // The pid namespace is part of the name: a sweep in another namespace (sharing this
@@ -134,7 +140,9 @@ public sealed class HelperCgroup
         {
             CgroupBackend.V2 => new CgroupV2Driver(System.IO.Path.Combine(availability.V2Directory!, name), availability.Mimic),
             CgroupBackend.V1 => new CgroupV1Driver(System.IO.Path.Combine(availability.V1MemoryDirectory!, name),
-                availability.V1FreezerDirectory is { } freezer ? System.IO.Path.Combine(freezer, name) : null, availability.Mimic),
+                availability.V1FreezerDirectory is { } freezer ? System.IO.Path.Combine(freezer, name) : null, availability.Mimic,
+                maxTasks is null ? null : System.IO.Path.Combine(V1Hierarchy("pids"), name),
+                cpuQuota is null ? null : System.IO.Path.Combine(V1Hierarchy("cpu"), name)),
             _ => throw new InvalidOperationException("cgroups are unavailable: " + availability.Reason),
         };
         LiveCgroups.RetryFailedRemovals();
@@ -144,6 +152,8 @@ public sealed class HelperCgroup
         try
         {
             if (memoryLimitBytes is { } limit) driver.SetMemoryLimit(limit);
+            if (maxTasks is { } tasks) driver.SetTaskLimit(tasks);
+            if (cpuQuota is { } cpus) driver.SetCpuQuota(cpus);
         }
         catch
         {
@@ -284,6 +294,9 @@ public sealed class HelperCgroup
     }
 
     private CgroupException Abandoned() => new("freeze", Path, 0, "abandoned: the helper was killed");
+
+    private static string V1Hierarchy(string controller) => CgroupMounts.ForCurrentProcess().FindV1Directory(controller)
+        ?? throw new CgroupException("find", "/proc/self/mountinfo", 0, $"no cgroup v1 '{controller}' hierarchy holding this process is mounted");
 
     // Blob names are free text; cgroup names must be one path component.
     private static string Sanitize(string name)

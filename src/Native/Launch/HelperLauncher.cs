@@ -100,7 +100,10 @@ public static class HelperLauncher
     }
 
     private static HelperProcess Start(ExecTarget target, LaunchOptions options) =>
-        Start(target, options, options.UseCgroup ? CgroupSupport.Current : null);
+        Start(target, options, options.UseCgroup || NeedsSandboxCgroup(options) ? CgroupSupport.Current : null);
+
+    // A sandbox's cgroup limits need a cgroup even if a later WithCgroup(false) turned it off.
+    private static bool NeedsSandboxCgroup(LaunchOptions options) => options.Sandbox is { MaxTasks: not null } or { CpuQuota: not null };
 
     /// <summary>Starts with an explicit cgroup back end (tests inject a mimicking one) and,
     /// optionally, an explicit reactor (tests use a private one to count its registrations).</summary>
@@ -118,7 +121,9 @@ public static class HelperLauncher
         try
         {
             var child = PosixSpawner.Spawn(target, options, cgroup);
-            return new HelperProcess(target.Name, child, reactor, cgroup);
+            var process = new HelperProcess(target.Name, child, reactor, cgroup);
+            if (options.Sandbox is { } sandbox) LimitFromOutside(process, sandbox);
+            return process;
         }
         catch (Exception failure)
         {
@@ -138,9 +143,36 @@ public static class HelperLauncher
         }
     }
 
+    // The sandbox's outside half: rlimits on the child right after spawn, before it can have run
+    // much (it is still starting the runtime); the host checks them again after $/hello, and that
+    // check is what gates serving. A child that exits meanwhile (ESRCH) is reported the usual way.
+    // One that already switched to its sandbox uid is out of reach without CAP_SYS_RESOURCE (EPERM):
+    // it set the same limits on itself before switching, and the check finds out if it did not.
+    private static void LimitFromOutside(HelperProcess process, Sandbox.HelperSandbox sandbox)
+    {
+        try
+        {
+            Sandbox.ResourceLimits.Apply(process.Pid, sandbox);
+        }
+        catch (NativeCallException e) when (e.ErrorNumber == Interop.Errno.ESRCH || e.ErrorNumber == Interop.Errno.EPERM && sandbox.Uid is not null)
+        {
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
     private static HelperCgroup? CreateCgroup(string name, LaunchOptions options, CgroupAvailability? cgroups)
     {
-        if (!options.UseCgroup || cgroups is null) return null;
+        if (cgroups is null) return null;
+        // Sandbox limits are never dropped silently, whatever RunWithoutCgroupIfUnavailable says.
+        if (NeedsSandboxCgroup(options))
+            return cgroups.IsAvailable
+                ? HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes, options.Sandbox!.MaxTasks, options.Sandbox.CpuQuota)
+                : throw new CgroupUnavailableException(name, cgroups.Reason);
+        if (!options.UseCgroup) return null;
         if (cgroups.IsAvailable) return HelperCgroup.Create(cgroups, name, options.MemoryLimitBytes);
         return options.RunWithoutCgroupIfUnavailable ? null : throw new CgroupUnavailableException(name, cgroups.Reason);
     }

@@ -136,6 +136,16 @@ public sealed record LaunchOptions
         return this with { FdReserve = fds };
     }
 
+    /// <summary>The helper's sandbox; null (default) for none, which changes nothing about a launch.</summary>
+    public Sandbox.HelperSandbox? Sandbox { get; init; }
+
+    /// <summary>These options with <paramref name="sandbox"/> (null removes it). Its cgroup limits
+    /// imply a per-helper cgroup (<see cref="UseCgroup"/>); the spec reaches the helper in the
+    /// <c>UMH_SANDBOX</c> environment variable, whatever <see cref="BaseEnvironment"/> says.</summary>
+    public LaunchOptions WithSandbox(Sandbox.HelperSandbox? sandbox) => sandbox is { MaxTasks: not null } or { CpuQuota: not null }
+        ? this with { Sandbox = sandbox, UseCgroup = true }
+        : this with { Sandbox = sandbox };
+
     /// <summary>The final environment as NAME=VALUE strings.</summary>
     internal IEnumerable<string> BuildEnvironment()
     {
@@ -150,6 +160,8 @@ public sealed record LaunchOptions
             foreach (var (k, v) in MinimalEnvironment) env[k] = v;
         }
         foreach (var (k, v) in Environment) env[k] = v;
+        if (Sandbox is { } sandbox) env[UmhActors.Native.Sandbox.SandboxSpecCodec.VariableName] = UmhActors.Native.Sandbox.SandboxSpecCodec.Encode(sandbox);
+        else env.Remove(UmhActors.Native.Sandbox.SandboxSpecCodec.VariableName);
         return env.Select(kv => kv.Key + "=" + kv.Value);
     }
 }

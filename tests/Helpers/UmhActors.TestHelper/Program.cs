@@ -6,7 +6,8 @@ using UmhActors.TestHelper;
 using UmhActors.TestHelper.Contracts;
 
 // Every method is a behaviour a host must handle; docs/protocol.md lists them.
-var runtime = HelperRuntime.CreateBuilder("testhelper")
+// First: the sandbox the host passed (if any) is entered before anything else runs.
+var runtime = TestSandbox.CreateBuilder("testhelper")
     .WithCapabilities("echo", "cancel")
     .OnStarted(_ =>
     {
@@ -140,6 +141,7 @@ var runtime = HelperRuntime.CreateBuilder("testhelper")
         await delay;
         return Args.Nil;
     })
+    .AddSandboxProbes()
     .Handle("fail", context =>
     {
         // A handler's bug: the runtime must answer with an error and keep serving.
