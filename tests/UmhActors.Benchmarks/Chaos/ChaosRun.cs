@@ -76,7 +76,8 @@ internal sealed class ChaosRun
         foreach (var helper in helpers) await ServesAsync(helper, TimeSpan.FromSeconds(30));
         var baselineFds = OpenFds();
         // RSS is compared from the end of a warm-up (a tenth of the run, at least 5 s) to the end:
-        // the first seconds grow the heaps to their working size, which is not a leak.
+        // the first seconds grow the heaps to their working size, which is not a leak. Both readings
+        // follow a full blocking GC, so garbage not yet collected at either moment does not count.
         long baselineRss = 0;
         log($"chaos: {_settings.Helpers} helpers, {_settings.Callers} callers, {_settings.Duration.TotalSeconds:F0} s; fd reserve {reserve}, burst {_settings.BurstFds}; " +
             $"cgroups: {CgroupSupport.Current.IsAvailable}");
@@ -90,7 +91,7 @@ internal sealed class ChaosRun
         var rssBaseline = Task.Run(async () =>
         {
             await Task.Delay(warmUp, stop.Token).ContinueWith(_ => { });
-            Volatile.Write(ref baselineRss, RssBytes());
+            Volatile.Write(ref baselineRss, RssAfterFullGc());
         });
         var progress = Task.Run(async () =>
         {
@@ -108,7 +109,7 @@ internal sealed class ChaosRun
         var recovered = 0;
         foreach (var helper in helpers)
             if (await ServesAsync(helper, TimeSpan.FromSeconds(30))) recovered++;
-        var endRss = RssBytes();
+        var endRss = RssAfterFullGc();
         var fdsAfterChaos = OpenFds();
 
         foreach (var helper in helpers)
@@ -389,6 +390,14 @@ internal sealed class ChaosRun
     {
         var line = File.ReadLines("/proc/self/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal));
         return long.Parse(line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+    }
+
+    private static long RssAfterFullGc()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return RssBytes();
     }
 
     private static long RssBytes()
