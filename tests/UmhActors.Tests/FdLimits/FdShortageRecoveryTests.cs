@@ -38,10 +38,15 @@ public sealed class FdShortageRecoveryTests
     [Fact]
     public async Task Helper_actors_whose_pipes_could_not_be_made_recover_by_themselves_once_fds_are_free()
     {
-        // No reserve: the launch itself meets EMFILE (pipe2), and cleans up after it.
-        var host = await FaultHost.RunAsync(256, Patience, "actors-recover", "3", "0", "0");
+        // No reserve: the launch itself meets EMFILE (pipe2, which needs two fds), and cleans up
+        // after it. One fd is left free: with none at all, the runtime itself aborts the host
+        // ("Out of memory.") when it needs an fd to start a thread, which is why the fd reserve
+        // exists; that abort is not what this test is about.
+        var host = await FaultHost.RunAsync(256, Patience, "actors-recover", "3", "0", "1");
         AssertRecovered(host, rounds: 3);
-        Assert.Equal("pipe2:EMFILE", host["transient-by"]);
+        // Mostly pipe2; a launch that found its pipes (fds an exiting helper gave back) may meet
+        // the shortage at pidfd_open instead. Every one is an EMFILE (AssertRecovered).
+        Assert.Contains("pipe2:EMFILE", host["transient-by"].Split(','));
     }
 
     private static void AssertRecovered(FaultHost.Result host, int rounds)
