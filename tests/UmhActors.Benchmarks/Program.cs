@@ -13,6 +13,7 @@ IBenchmarkSuite[] suites =
     new SoakSuite(),
     new ClusterSuite(),
     new ChaosSuite(),
+    new PeersSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
