@@ -126,12 +126,14 @@ internal sealed class PeersSuite : IBenchmarkSuite
             var pipelined = new (string Name, List<double> PerS, Func<Task> Window)[]
             {
                 ("actor_pipelined", [], () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request)))),
-                ("raw_pipelined", [], () => Task.Factory.StartNew(() =>
+                // Blocking calls on the caller's thread, as in the rtt suite (no thread per window).
+                ("raw_pipelined", [], () =>
                 {
                     for (var j = 0; j < Window; j++) rawClient.Queue("echo", payload);
                     rawClient.Send();
                     rawClient.ReadResponses(Window);
-                }, TaskCreationOptions.LongRunning)),
+                    return Task.CompletedTask;
+                }),
                 ("process_pipelined", [], async () =>
                 {
                     for (var j = 0; j < Window; j++) processClient.Queue("echo", payload);

@@ -30,7 +30,8 @@ internal static class BenchmarkPlots
         var perSecond = rows.Where(r => r.ContainsKey("per_s")).ToList();
         var calls = perSecond.Where(r => ((string)r["name"]!).EndsWith("_call", StringComparison.Ordinal)).ToList();
         var throughput = perSecond.Except(calls).ToList();
-        if (throughput.Count > 0)
+        // chaos: one overall rate; its timeline chart shows the rate second by second.
+        if (throughput.Count > 0 && suite != "chaos")
             written.Add(ThroughputChart.Write(PathOf("throughput"), $"{suite}: requests per second", throughput, "requests/s"));
         if (calls.Count > 0)
             written.Add(ThroughputChart.Write(PathOf("calls"), $"{suite}: calls per second, one call at a time", calls, "calls/s (log scale)", logScale: true));
