@@ -23,7 +23,7 @@ internal static class BenchmarkPlots
         // Latency distributions: every row that carries the full set of percentiles.
         var latency = rows.Where(r => r.ContainsKey("p99_9_us")).ToList();
         if (latency.Count > 0)
-            written.Add(LatencyChart.Write(PathOf("latency"), $"{suite}: round-trip latency (µs), 32-byte echo", latency));
+            written.Add(LatencyChart.Write(PathOf("latency"), $"{suite}: latency per variant (µs)", latency));
 
         // Throughput: pipelined requests/s apart from calls/s of one call at a time, whose scale is
         // three orders of magnitude lower.
