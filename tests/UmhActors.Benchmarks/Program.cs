@@ -1,7 +1,8 @@
 using UmhActors.Benchmarks.Infrastructure;
+using UmhActors.Benchmarks.Infrastructure.Plots;
 using UmhActors.Benchmarks.Suites;
 
-// Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE]
+// Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
 //        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos)
 IBenchmarkSuite[] suites =
 [
@@ -13,13 +14,27 @@ IBenchmarkSuite[] suites =
     new SoakSuite(),
     new ClusterSuite(),
     new ChaosSuite(),
+    new PeersSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--minutes N | --seconds N] [--launches N]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N]");
+    Console.WriteLine("       UmhActors.Benchmarks plot FILE.json DIR   (redraws the charts of a kept JSON)");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
     return args.Length == 0 ? 2 : 0;
+}
+
+// Redraws the charts of a kept JSON: plot FILE.json DIR.
+if (args[0] == "plot")
+{
+    if (args.Length < 3)
+    {
+        Console.Error.WriteLine("usage: UmhActors.Benchmarks plot FILE.json DIR");
+        return 2;
+    }
+    foreach (var chart in BenchmarkPlots.Write(args[2], args[1])) Console.WriteLine($"chart {chart}");
+    return 0;
 }
 
 var suite = suites.FirstOrDefault(s => s.Name == args[0]);
@@ -32,6 +47,13 @@ if (suite is null)
 var quick = args.Contains("--quick");
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
+// Charts are drawn from the JSON: without --json it goes next to them.
+var plotsDir = Value("--plots");
+if (plotsDir is not null && jsonPath is null)
+{
+    Directory.CreateDirectory(plotsDir);
+    jsonPath = Path.Combine(plotsDir, $"{suite.Name}.json");
+}
 
 var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization.CultureInfo.InvariantCulture)
     : Value("--seconds") is { } sec ? double.Parse(sec, System.Globalization.CultureInfo.InvariantCulture) / 60 : (double?)null;
@@ -41,6 +63,8 @@ var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches
 ResultPrinter.Print(suite.Name, results);
 if (jsonPath is not null) ResultPrinter.WriteJson(jsonPath, suite.Name, results);
 if (jsonPath is not null && suite is ChaosSuite chaos) chaos.AddTimeline(jsonPath);
+if (plotsDir is not null)
+    foreach (var chart in BenchmarkPlots.Write(plotsDir, jsonPath!)) Console.WriteLine($"  chart {chart}");
 return 0;
 
 string? Value(string flag)
