@@ -9,7 +9,8 @@ namespace UmhActors.Native.Cgroups;
 /// to the host's cgroup (v1 no longer moves charges: this kernel refuses
 /// <c>memory.move_charge_at_immigrate</c>), so a limit too small for the helper's start-up did not
 /// apply to it at all and the helper ran. The host's own memory stays charged to its main thread's
-/// cgroup (the mm owner), so moving one thread for a moment charges the host nothing to the helper.
+/// cgroup (the owner of its address space), so moving one thread for a moment charges the helper's
+/// cgroup only with the kernel objects the clone makes for the child.
 /// Both control files are opened before the move, so moving back needs no new fd.</remarks>
 internal sealed class SpawnInside : IDisposable
 {
@@ -19,13 +20,23 @@ internal sealed class SpawnInside : IDisposable
 
     private SpawnInside(ControlFileHandle home, string homePath, int tid) => (_home, _homePath, _tid) = (home, homePath, tid);
 
-    /// <summary>Moves the calling thread into <paramref name="memoryDirectory"/>.</summary>
-    /// <exception cref="CgroupException">The thread's own cgroup could not be found or opened, or the move failed.</exception>
-    public static SpawnInside Enter(string memoryDirectory)
+    /// <summary>Moves the calling thread into <paramref name="memoryDirectory"/>; null when the
+    /// thread's own memory cgroup cannot be read or is not mounted here (then the child is moved in
+    /// after its start, as on v2: the launch still works, its start-up is charged to the host).</summary>
+    /// <exception cref="CgroupException">Opening a <c>tasks</c> file or the move failed.</exception>
+    public static SpawnInside? Enter(string memoryDirectory)
     {
         var tid = gettid();
-        var own = new CgroupMounts(File.ReadAllText($"/proc/self/task/{tid}/cgroup"), File.ReadAllText("/proc/self/mountinfo")).FindV1Directory("memory")
-                  ?? throw new CgroupException("open", $"/proc/self/task/{tid}/cgroup", Interop.Errno.ENOENT, "finding the spawning thread's memory cgroup");
+        string? own;
+        try
+        {
+            own = new CgroupMounts(File.ReadAllText($"/proc/self/task/{tid}/cgroup"), File.ReadAllText("/proc/self/mountinfo")).FindV1Directory("memory");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        if (own is null) return null;
         var homePath = Path.Combine(own, "tasks");
         var home = CgroupFs.OpenForWriting(homePath);
         try
