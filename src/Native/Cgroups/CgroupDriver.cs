@@ -18,6 +18,9 @@ internal abstract class CgroupDriver(IReadOnlyList<string> directories, CgroupFs
     /// <summary>Every directory this cgroup owns; the first holds the memory controller.</summary>
     public IReadOnlyList<string> Directories { get; } = directories;
 
+    /// <summary>True when the directories are a test's mimicking tree, not a cgroup file system.</summary>
+    public bool IsMimic => mimic is not null;
+
     public abstract CgroupBackend Backend { get; }
 
     public abstract bool CanFreeze { get; }

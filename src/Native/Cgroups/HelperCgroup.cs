@@ -173,6 +173,13 @@ public sealed class HelperCgroup
     /// <summary>Moves the freshly spawned helper in; false when it has already exited.</summary>
     internal bool Place(int pid) => _driver.Place(pid);
 
+    /// <summary>For a v1 memory limit, puts the spawning thread into the helper's memory cgroup
+    /// until disposed, so the child starts charged to it (see <see cref="SpawnInside"/>); null
+    /// where that is not needed (v2 and no limit: start-up charges matter only under a limit).</summary>
+    /// <exception cref="CgroupException">The thread could not be moved in.</exception>
+    internal SpawnInside? EnterForSpawn() =>
+        Backend == CgroupBackend.V1 && MemoryLimitBytes is not null && !_driver.IsMimic ? SpawnInside.Enter(_driver.Directories[0]) : null;
+
     /// <summary>Reads the final OOM count (when it can), then kills anything left and removes the
     /// directories. Idempotent; after a failure it may be called again (the cgroup stays listed in
     /// <see cref="LiveCgroups"/>, which retries it).</summary>

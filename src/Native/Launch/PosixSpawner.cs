@@ -99,10 +99,24 @@ internal static unsafe class PosixSpawner
             var argvNative = strings.AddArray(argv);
             var envpNative = strings.AddArray(options.BuildEnvironment().ToList());
 
-            var (pid, pidfd) = SpawnWithPidfd(target.Name, execPath, fileActions, attr, argvNative, envpNative);
+            // Under a v1 memory limit the child starts inside its cgroup (see SpawnInside).
+            var inside = cgroup?.EnterForSpawn();
+            (int Pid, PidfdHandle Pidfd) spawned;
+            try
+            {
+                spawned = SpawnWithPidfd(target.Name, execPath, fileActions, attr, argvNative, envpNative);
+            }
+            catch
+            {
+                inside?.Dispose();
+                throw;
+            }
+            var (pid, pidfd) = spawned;
             var started = Stopwatch.GetTimestamp();
             try
             {
+                inside?.Dispose();
+                inside = null;
                 cgroup?.Place(pid);
                 // The child holds its own copies now; the host keeps only its ends.
                 stdinRead?.Dispose();
@@ -119,6 +133,7 @@ internal static unsafe class PosixSpawner
                 // spawned microseconds ago and nothing else waits for it).
                 KillAndReap(pid, pidfd);
                 pidfd.Dispose();
+                inside?.Dispose();
                 throw;
             }
             return new SpawnedChild(pid, pidfd, stdinWrite, stdoutRead, stderrRead, started);

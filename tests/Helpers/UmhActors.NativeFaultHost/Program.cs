@@ -168,6 +168,9 @@ switch (mode)
     case "pids-limit":
         PidsLimit.Run(args.Length > 1 ? args[1] : "/sys/fs/cgroup/pids");
         break;
+    case "nproc-limit":
+        NprocLimit.Run(args.Length > 1 ? int.Parse(args[1]) : 65533);
+        break;
     case "headroom-prepare-emfile":
     {
         // Item: preparing the fd count while no fd is free (it cannot open /proc/self/fd) is retried
@@ -186,7 +189,7 @@ switch (mode)
         RawChurn.Run(int.Parse(args[1]), int.Parse(args[2]));
         break;
     default:
-        Console.Error.WriteLine("modes: reactor-retry, pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N, churn-raw ROUNDS THREADS, client-after-shortage, actors-recover ROUNDS RESERVE LEAVE-FREE");
+        Console.Error.WriteLine("modes: reactor-retry, pids-limit [ROOT], nproc-limit [UID], pidfd-emfile N, freezer-dispose-emfile, cgroup-remove-emfile, churn N, churn-raw ROUNDS THREADS, client-after-shortage, actors-recover ROUNDS RESERVE LEAVE-FREE");
         return 2;
 }
 Console.WriteLine("done");
