@@ -73,8 +73,11 @@ try
     report.Begin();
     var victim = new HelperClient(system.ActorOf(HelperActor.Props(blob), "victim"));
     var target = await victim.WhenReadyAsync();
+    // Wait for a replacement before the kill, so the actor's answer (the failure that ended its
+    // helper: it stops, no replacement comes) cannot miss us.
+    var replacement = victim.WhenReadyAsync(replacingPid: target.Pid);
     using (var process = Process.GetProcessById(target.Pid)) process.Kill();
-    var killed = await Expect<HelperKilledException>(() => victim.WhenReadyAsync(replacingPid: target.Pid));
+    var killed = await Expect<HelperKilledException>(() => replacement);
     await victim.Helper.WatchAsync();
     report.Done("admin kill", $"SIGKILL to pid {killed.Pid} from outside: {killed.Kind}, the actor stopped",
         $"{killed.Kind} -> stopped");

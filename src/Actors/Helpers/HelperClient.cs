@@ -98,6 +98,8 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         }
     }
 
+    private static readonly TimeSpan StoppedAnswerGrace = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Completes once a helper is ready (<see cref="NotifyWhenReady"/>): at once when the
     /// current one is, else when the next one says <c>$/hello</c>. Pass the pid of a helper that just
     /// failed as <paramref name="replacingPid"/> to wait for its replacement.</summary>
@@ -110,7 +112,24 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     /// <exception cref="AskTimeoutException">No ready helper within <paramref name="timeout"/>.</exception>
     public async Task<HelperReady> WhenReadyAsync(int replacingPid = 0, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var answer = await Helper.Ask<object>(new NotifyWhenReady(replacingPid), timeout ?? _askTimeout, cancellationToken).ConfigureAwait(false);
+        // An actor that stopped before the request reached it never answers: watch it, so the wait
+        // ends with HelperStoppedException at once instead of an AskTimeoutException much later.
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ask = Helper.Ask<object>(new NotifyWhenReady(replacingPid), timeout ?? _askTimeout, cancellationToken);
+        var stopped = Helper.WatchAsync(stopWatching.Token);
+        if (await Task.WhenAny(ask, stopped).ConfigureAwait(false) == stopped && !ask.IsCompleted)
+        {
+            // The actor's last answer (the failure that ended its helper) and its termination travel
+            // separately: give the answer a moment to arrive before calling it a plain stop.
+            await Task.WhenAny(ask, Task.Delay(StoppedAnswerGrace, cancellationToken)).ConfigureAwait(false);
+            if (!ask.IsCompleted && !cancellationToken.IsCancellationRequested)
+            {
+                _ = ask.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed: it can only time out
+                throw new HelperStoppedException(Helper.Path.Name);
+            }
+        }
+        await stopWatching.CancelAsync().ConfigureAwait(false);
+        var answer = await ask.ConfigureAwait(false);
         switch (answer)
         {
             case HelperReady ready:

@@ -99,7 +99,8 @@ internal sealed class ChaosRun
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), stop.Token).ContinueWith(_ => { });
                 log($"  {clock.Elapsed.TotalSeconds,5:F0} s: {Interlocked.Read(ref _requests)} requests, {Interlocked.Read(ref _correct)} right, " +
-                    $"{Interlocked.Read(ref _typedFailures)} typed failures, {_violations.Values.Sum()} violations, rss {RssBytes() >> 20} MiB");
+                    $"{Interlocked.Read(ref _typedFailures)} typed failures, {_violations.Values.Sum()} violations, rss {RssBytes() >> 20} MiB, " +
+                    $"managed heap {GC.GetTotalMemory(false) >> 20} MiB, threads {ThreadPool.ThreadCount}");
             }
         });
         await Task.WhenAll(callers.Append(monkey).Append(progress).Append(rssBaseline));

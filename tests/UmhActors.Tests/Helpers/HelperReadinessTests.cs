@@ -94,4 +94,19 @@ public sealed class HelperReadinessTests(ITestOutputHelper output) : HelperSpec(
             await guardian.EnableAsync();
         }
     }
+
+    [Fact]
+    public async Task WhenReady_on_an_actor_that_already_stopped_fails_at_once_as_stopped_not_at_the_timeout()
+    {
+        var helper = Sys.ActorOf(HelperActor.Props(TestHelperBlob.Instance));
+        var client = new HelperClient(helper);
+        await client.WhenReadyAsync(timeout: Patience);
+        await helper.GracefulStop(Patience);
+
+        // The request reaches no one; the wait must end with the stop, long before its timeout.
+        var waited = Stopwatch.StartNew();
+        var stopped = await Assert.ThrowsAsync<HelperStoppedException>(() => client.WhenReadyAsync(timeout: TimeSpan.FromSeconds(20)));
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"took {waited.Elapsed}");
+        Assert.Equal(helper.Path.Name, stopped.HelperName);
+    }
 }
