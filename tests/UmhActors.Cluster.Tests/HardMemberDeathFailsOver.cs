@@ -1,9 +1,10 @@
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Akka.Cluster;
 using UmhActors.Cluster.Tests.Support;
 using UmhActors.ClusterTesting;
 using UmhActors.Tests.Shared;
+using UmhActors.Tests.Support;
 
 namespace UmhActors.Cluster.Tests;
 

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using UmhActors.Failures;
 using UmhActors.Hosting.Tests.Support;
+using UmhActors.Tests.Diagnostics;
 
 namespace UmhActors.Hosting.Tests;
 

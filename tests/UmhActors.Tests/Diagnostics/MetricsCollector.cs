@@ -1,6 +1,5 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using UmhActors.Diagnostics;
 
 namespace UmhActors.Tests.Diagnostics;
 
@@ -14,7 +13,8 @@ internal sealed class MetricsCollector : IDisposable
 
     public MetricsCollector()
     {
-        _provider = Sdk.CreateMeterProviderBuilder().AddMeter(UmhMetrics.MeterName).AddInMemoryExporter(_exported).Build()!;
+        // The documented meter name, spelled out: UmhMetrics is internal, and UmhActors.Hosting.Tests links this file.
+        _provider = Sdk.CreateMeterProviderBuilder().AddMeter("UmhActors").AddInMemoryExporter(_exported).Build()!;
     }
 
     /// <summary>Points of <paramref name="instrument"/> whose tags include every pair of <paramref name="tags"/>.</summary>
