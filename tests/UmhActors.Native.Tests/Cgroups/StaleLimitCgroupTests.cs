@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using UmhActors.Native.Cgroups;
 using UmhActors.Native.Exit;
 using UmhActors.Native.Launch;
@@ -19,7 +18,7 @@ public sealed class StaleLimitCgroupTests(ITestOutputHelper output)
         var hierarchies = new[] { mounts.FindV1Directory("pids")!, mounts.FindV1Directory("cpu")! };
         Assert.All(hierarchies, h => Assert.Contains(h, StaleCgroupCollector.SweptHierarchies(CgroupSupport.Current)));
 
-        var deadPid = await DeadPidAsync();
+        var deadPid = await StaleCgroupTests.DeadPidAsync();
         var stale = hierarchies.Select(d => Path.Combine(d, $"umh-{deadPid}-1-{StaleCgroupCollector.NamespaceTag}-stale-limits-test")).ToList();
         var live = hierarchies.Select(d => Path.Combine(d, $"umh-1-1-{StaleCgroupCollector.NamespaceTag}-live-limits-test")).ToList();
         using var blob = CgroupBlobs.Sleeper();
@@ -42,32 +41,8 @@ public sealed class StaleLimitCgroupTests(ITestOutputHelper output)
         {
             orphan.Kill();
             await orphan.Exited.WaitAsync(TimeSpan.FromSeconds(10));
-            foreach (var directory in stale.Concat(live).Where(Directory.Exists)) await RemoveAsync(directory);
+            foreach (var directory in stale.Concat(live).Where(Directory.Exists)) await StaleCgroupTests.RemoveAsync(directory);
             orphan.Dispose();
         }
-    }
-
-    private static async Task RemoveAsync(string directory)
-    {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 5;
-        while (true)
-        {
-            try
-            {
-                Directory.Delete(directory);
-                return;
-            }
-            catch (IOException) when (Stopwatch.GetTimestamp() < deadline)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    private static async Task<int> DeadPidAsync()
-    {
-        using var exited = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
-        await exited.WaitForExitAsync();
-        return exited.Id;
     }
 }
