@@ -295,7 +295,8 @@ public sealed class HelperCgroup
         // so the wait holds the lock only for each read: a kill (ThawForKill, on the caller's
         // thread) never waits for a freeze in progress.
         var started = Stopwatch.GetTimestamp();
-        var nextRetry = FirstFreezeRetry;
+        var retryInterval = FirstFreezeRetry;
+        var retryAt = FirstFreezeRetry;
         while (true)
         {
             lock (_gate)
@@ -308,12 +309,13 @@ public sealed class HelperCgroup
                 // parent (dash and posix_spawn vfork every command) whose child the write did
                 // freeze waits for that child's exec for ever, and the cgroup stays FREEZING. A new
                 // write freezes such a sleeper in place, so the kernel docs advise retrying.
-                if (frozen && _thawHandle is { } handle && Stopwatch.GetElapsedTime(started) >= nextRetry)
+                if (frozen && _thawHandle is { } handle && Stopwatch.GetElapsedTime(started) >= retryAt)
                 {
                     var errno = CgroupFs.TryWriteOpen(handle, "FROZEN\n");
                     if (errno != 0) throw new CgroupException("write", Paths[^1] + "/freezer.state", errno, "retrying 'FROZEN'");
                     FreezeRetries++;
-                    nextRetry = Stopwatch.GetElapsedTime(started) + TimeSpan.FromTicks(Math.Min(nextRetry.Ticks * 2, MaxFreezeRetryInterval.Ticks));
+                    retryInterval = TimeSpan.FromTicks(Math.Min(retryInterval.Ticks * 2, MaxFreezeRetryInterval.Ticks));
+                    retryAt = Stopwatch.GetElapsedTime(started) + retryInterval;
                 }
             }
             if (Stopwatch.GetElapsedTime(started) > timeout)
