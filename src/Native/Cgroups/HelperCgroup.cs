@@ -19,6 +19,9 @@ namespace UmhActors.Native.Cgroups;
 public sealed class HelperCgroup
 {
     private static readonly TimeSpan DefaultFreezeTimeout = TimeSpan.FromSeconds(5);
+    // v1: how long a freeze waits before writing FROZEN again, doubling up to the maximum.
+    private static readonly TimeSpan FirstFreezeRetry = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxFreezeRetryInterval = TimeSpan.FromMilliseconds(100);
     private static int s_counter;
     private readonly CgroupDriver _driver;
     private readonly object _gate = new();
@@ -66,6 +69,10 @@ public sealed class HelperCgroup
         get { lock (_gate) return _finalOomKillCount; }
     }
 
+    /// <summary>How many times a v1 freeze wrote FROZEN again because the cgroup stayed FREEZING
+    /// (see <see cref="Freeze"/>); for tests and diagnostics.</summary>
+    internal int FreezeRetries { get; private set; }
+
     /// <summary>True once the directories have been removed (after the helper was reaped).</summary>
     public bool IsRemoved
     {
@@ -106,7 +113,9 @@ public sealed class HelperCgroup
     /// helper once killed is never frozen again (the freeze fails), so a freeze racing the kill
     /// cannot leave it frozen with the SIGKILL pending.</remarks>
     /// <exception cref="CgroupException">A write failed, the freeze did not complete within
-    /// <paramref name="timeout"/> (5 s by default; a task stuck in the kernel can delay it), or the
+    /// <paramref name="timeout"/> (5 s by default; a task in an uninterruptible sleep delays it;
+    /// on v1 the wait writes FROZEN again every 10 to 100 ms, since one write leaves a task that
+    /// went to a killable sleep, such as a vfork parent, unfrozen), or the
     /// helper was killed before or while it froze (the kill thawed the cgroup).</exception>
     /// <exception cref="ObjectDisposedException">The cgroup has been removed (also when the helper
     /// was reaped and its cgroup removed while the freeze waited).</exception>
@@ -286,6 +295,8 @@ public sealed class HelperCgroup
         // so the wait holds the lock only for each read: a kill (ThawForKill, on the caller's
         // thread) never waits for a freeze in progress.
         var started = Stopwatch.GetTimestamp();
+        var retryInterval = FirstFreezeRetry;
+        var retryAt = FirstFreezeRetry;
         while (true)
         {
             lock (_gate)
@@ -293,6 +304,19 @@ public sealed class HelperCgroup
                 ObjectDisposedException.ThrowIf(_removed, this);
                 if (frozen && _kills != kills) throw Abandoned();
                 if (_driver.ReadFrozen() == frozen) return;
+                // v1 freezes each task once per write of FROZEN. A task that was running when the
+                // write reached it and then went to a killable sleep is never frozen: a vfork
+                // parent (dash and posix_spawn vfork every command) whose child the write did
+                // freeze waits for that child's exec for ever, and the cgroup stays FREEZING. A new
+                // write freezes such a sleeper in place, so the kernel docs advise retrying.
+                if (frozen && _thawHandle is { } handle && Stopwatch.GetElapsedTime(started) >= retryAt)
+                {
+                    var errno = CgroupFs.TryWriteOpen(handle, "FROZEN\n");
+                    if (errno != 0) throw new CgroupException("write", Paths[^1] + "/freezer.state", errno, "retrying 'FROZEN'");
+                    FreezeRetries++;
+                    retryInterval = TimeSpan.FromTicks(Math.Min(retryInterval.Ticks * 2, MaxFreezeRetryInterval.Ticks));
+                    retryAt = Stopwatch.GetElapsedTime(started) + retryInterval;
+                }
             }
             if (Stopwatch.GetElapsedTime(started) > timeout)
                 throw new CgroupException(frozen ? "freeze" : "thaw", Path, 0, $"not {(frozen ? "frozen" : "thawed")} after {timeout.TotalMilliseconds:F0} ms");

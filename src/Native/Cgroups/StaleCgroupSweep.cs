@@ -40,13 +40,39 @@ internal static partial class StaleCgroupCollector
         if (!availability.IsAvailable) return StaleCgroupSweep.Empty;
         var removed = new List<string>();
         var failed = new List<(string, string)>();
-        var stale = availability.HostDirectories.SelectMany(StaleIn).ToList();
+        var stale = SweptHierarchies(availability).SelectMany(StaleIn).ToList();
         // Kill and thaw in every hierarchy first: a v1 task frozen in the freezer hierarchy cannot
         // die (and leave its memory cgroup) until its freezer cgroup is thawed.
         foreach (var directory in stale) Try(directory, KillInside, failed);
         foreach (var directory in stale.Where(d => !failed.Any(f => f.Item1 == d)))
             if (Try(directory, Remove, failed)) removed.Add(directory);
         return new StaleCgroupSweep(removed, failed);
+    }
+
+    // v1 hierarchies a sandbox's limits add a helper directory in (HelperCgroup.Create: pids.max,
+    // cpu.cfs_quota_us), beside the memory and freezer ones the availability names.
+    private static readonly string[] V1LimitControllers = ["pids", "cpu"];
+
+    /// <summary>The host's directory in every hierarchy the library creates helper cgroups in:
+    /// v2 the one; v1 memory, freezer, and the pids and cpu hierarchies where mounted.</summary>
+    internal static IReadOnlyList<string> SweptHierarchies(CgroupAvailability availability)
+    {
+        var directories = availability.HostDirectories.ToList();
+        // A mimic plays one test's tree: the machine's real hierarchies are not its to sweep.
+        if (availability.Backend != CgroupBackend.V1 || availability.Mimic is not null) return directories;
+        CgroupMounts mounts;
+        try
+        {
+            mounts = CgroupMounts.ForCurrentProcess();
+        }
+        catch (IOException)
+        {
+            return directories; // the tables were readable when cgroups were detected; a sweep is best effort
+        }
+        foreach (var controller in V1LimitControllers)
+            if (mounts.FindV1Directory(controller) is { } directory && !directories.Contains(directory))
+                directories.Add(directory);
+        return directories;
     }
 
     private static IEnumerable<string> StaleIn(string hostDirectory)

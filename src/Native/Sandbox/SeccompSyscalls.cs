@@ -16,11 +16,32 @@ internal static class SeccompSyscalls
         var other => throw new PlatformNotSupportedException($"seccomp filters are built for x86-64 and arm64, not {other}"),
     };
 
+    // Since Linux 5.1 every architecture gives a new call the same number (asm-generic, 424 on).
+    private static readonly (string Name, int Number)[] Unified =
+    [
+        ("pidfd_send_signal", 424), ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427),
+        ("open_tree", 428), ("move_mount", 429), ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432),
+        ("fspick", 433), ("pidfd_open", 434), ("clone3", 435), ("close_range", 436), ("openat2", 437),
+        ("pidfd_getfd", 438), ("faccessat2", 439), ("process_madvise", 440), ("epoll_pwait2", 441),
+        ("mount_setattr", 442), ("quotactl_fd", 443), ("landlock_create_ruleset", 444),
+        ("landlock_add_rule", 445), ("landlock_restrict_self", 446), ("memfd_secret", 447),
+        ("process_mrelease", 448), ("futex_waitv", 449), ("set_mempolicy_home_node", 450),
+    ];
+
     // Only this machine's table is built: a sandboxed helper builds it on its way to $/hello.
-    private static readonly Dictionary<string, int> Table = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? Arm64() : X64();
+    private static readonly Dictionary<string, int> Table = ForArchitecture(RuntimeInformation.ProcessArchitecture);
 
     /// <summary>The number of <paramref name="name"/> on this machine; false when it has none (e.g. <c>open</c> on arm64).</summary>
     public static bool TryGetNumber(string name, out int number) => Table.TryGetValue(name, out number);
+
+    /// <summary>The whole table of <paramref name="architecture"/> (x86-64 for anything but arm64:
+    /// <see cref="AuditArch"/> refuses the others), built anew at each call.</summary>
+    internal static Dictionary<string, int> ForArchitecture(Architecture architecture)
+    {
+        var table = architecture == Architecture.Arm64 ? Arm64() : X64();
+        foreach (var (name, number) in Unified) table.Add(name, number);
+        return table;
+    }
 
     private static Dictionary<string, int> X64() => new(StringComparer.Ordinal)
     {
@@ -92,13 +113,6 @@ internal static class SeccompSyscalls
         ["kexec_file_load"] = 320, ["bpf"] = 321, ["execveat"] = 322, ["userfaultfd"] = 323, ["membarrier"] = 324,
         ["mlock2"] = 325, ["copy_file_range"] = 326, ["preadv2"] = 327, ["pwritev2"] = 328, ["pkey_mprotect"] = 329,
         ["pkey_alloc"] = 330, ["pkey_free"] = 331, ["statx"] = 332, ["io_pgetevents"] = 333, ["rseq"] = 334,
-        ["pidfd_send_signal"] = 424, ["io_uring_setup"] = 425, ["io_uring_enter"] = 426, ["io_uring_register"] = 427,
-        ["open_tree"] = 428, ["move_mount"] = 429, ["fsopen"] = 430, ["fsconfig"] = 431, ["fsmount"] = 432,
-        ["fspick"] = 433, ["pidfd_open"] = 434, ["clone3"] = 435, ["close_range"] = 436, ["openat2"] = 437,
-        ["pidfd_getfd"] = 438, ["faccessat2"] = 439, ["process_madvise"] = 440, ["epoll_pwait2"] = 441,
-        ["mount_setattr"] = 442, ["quotactl_fd"] = 443, ["landlock_create_ruleset"] = 444,
-        ["landlock_add_rule"] = 445, ["landlock_restrict_self"] = 446, ["memfd_secret"] = 447,
-        ["process_mrelease"] = 448, ["futex_waitv"] = 449, ["set_mempolicy_home_node"] = 450,
     };
 
     private static Dictionary<string, int> Arm64() => new(StringComparer.Ordinal)
@@ -166,12 +180,5 @@ internal static class SeccompSyscalls
         ["pselect6_time64"] = 413, ["ppoll_time64"] = 414, ["io_pgetevents_time64"] = 416, ["recvmmsg_time64"] = 417,
         ["mq_timedsend_time64"] = 418, ["mq_timedreceive_time64"] = 419, ["semtimedop_time64"] = 420,
         ["rt_sigtimedwait_time64"] = 421, ["futex_time64"] = 422, ["sched_rr_get_interval_time64"] = 423,
-        ["pidfd_send_signal"] = 424, ["io_uring_setup"] = 425, ["io_uring_enter"] = 426, ["io_uring_register"] = 427,
-        ["open_tree"] = 428, ["move_mount"] = 429, ["fsopen"] = 430, ["fsconfig"] = 431, ["fsmount"] = 432,
-        ["fspick"] = 433, ["pidfd_open"] = 434, ["clone3"] = 435, ["close_range"] = 436, ["openat2"] = 437,
-        ["pidfd_getfd"] = 438, ["faccessat2"] = 439, ["process_madvise"] = 440, ["epoll_pwait2"] = 441,
-        ["mount_setattr"] = 442, ["quotactl_fd"] = 443, ["landlock_create_ruleset"] = 444,
-        ["landlock_add_rule"] = 445, ["landlock_restrict_self"] = 446, ["memfd_secret"] = 447,
-        ["process_mrelease"] = 448, ["futex_waitv"] = 449, ["set_mempolicy_home_node"] = 450,
     };
 }

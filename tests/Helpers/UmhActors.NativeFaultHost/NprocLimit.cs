@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using UmhActors.Native.Launch;
-using UmhActors.Native.Processes;
 
 namespace UmhActors.NativeFaultHost;
 
@@ -26,52 +25,15 @@ internal static unsafe partial class NprocLimit
         var cap = (ulong)(threads + 3);
         var limit = stackalloc ulong[] { cap, cap };
         Check(setrlimit(RLIMIT_NPROC, limit), "setrlimit");
-        var helpers = new List<HelperProcess>();
-        var calls = new SortedSet<string>();
-        var options = LaunchOptions.Default.WithStdio(StdioMode.Null).WithArguments("60");
-        try
+        using (var helpers = new HelpersUnderCap())
         {
-            for (var i = 0; i < 10; i++)
-            {
-                try
-                {
-                    helpers.Add(HelperLauncher.LaunchPath("/bin/sleep", options));
-                }
-                catch (LaunchFailedException e)
-                {
-                    calls.Add($"{e.Call}:{e.ErrorName}:{(e.IsTransient ? "transient" : "permanent")}");
-                    break;
-                }
-            }
             // A cap of threads+3 leaves room for 3 helpers, unless the runtime started a thread meanwhile.
-            Console.WriteLine($"launched-under-cap={helpers.Count}");
-            Console.WriteLine($"refused={string.Join(",", calls)}");
+            helpers.FillToCap();
             // One helper exits and is reaped: its task no longer counts, so a launch fits again.
-            if (helpers.Count > 0)
-            {
-                helpers[0].Dispose();
-                helpers[0].Exited.Wait(TimeSpan.FromSeconds(10));
-                helpers.RemoveAt(0);
-            }
-            string after;
-            try
-            {
-                helpers.Add(HelperLauncher.LaunchPath("/bin/sleep", options));
-                after = "ok";
-            }
-            catch (LaunchFailedException e)
-            {
-                after = $"{e.Call}:{e.ErrorName}";
-            }
-            Console.WriteLine($"after-exit={after}");
+            helpers.EndOne();
+            Console.WriteLine($"after-exit={helpers.LaunchOnceMore()}");
         }
-        finally
-        {
-            foreach (var helper in helpers) helper.Dispose();
-            Task.WaitAll(helpers.Select(h => h.Exited).ToArray(), TimeSpan.FromSeconds(10));
-        }
-        Console.WriteLine($"live-helpers={Native.Exit.LiveHelpers.Count}");
-        Console.WriteLine($"zombies={Census.ZombieChildren()}");
+        HelpersUnderCap.ReportLeftovers();
         Console.WriteLine($"uid-tasks-left={UidProcesses(uid)}");
     }
 

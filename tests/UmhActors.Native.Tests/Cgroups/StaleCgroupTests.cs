@@ -57,7 +57,8 @@ public sealed class StaleCgroupTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task RemoveAsync(string directory)
+    /// <summary>rmdir, retried for 5 s while the kernel still detaches exiting tasks (EBUSY).</summary>
+    internal static async Task RemoveAsync(string directory)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (true)
@@ -91,7 +92,8 @@ public sealed class StaleCgroupTests(ITestOutputHelper output)
         Assert.All(helper.Cgroup!.Paths, path => Assert.True(Directory.Exists(path)));
     }
 
-    private static async Task<int> DeadPidAsync()
+    /// <summary>The pid of a process that has exited and been reaped.</summary>
+    internal static async Task<int> DeadPidAsync()
     {
         using var exited = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
         await exited.WaitForExitAsync();
