@@ -34,6 +34,13 @@ public sealed class SeccompSyscallTableTests
         Assert.False(arm64.ContainsKey("open"), "arm64 has no open(2), only openat");
     }
 
+    [Fact]
+    public void Arm64_has_no_64_bit_time_calls_of_the_32_bit_architectures()
+    {
+        var arm64 = SeccompSyscalls.ForArchitecture(Architecture.Arm64);
+        Assert.DoesNotContain(arm64, kv => kv.Value is >= 403 and <= 423 || kv.Key.EndsWith("time64", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Architectures))]
     public void No_number_names_two_calls_but_arm64s_sync_file_range_alias(Architecture architecture)
