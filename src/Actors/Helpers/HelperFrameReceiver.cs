@@ -132,17 +132,17 @@ internal sealed class HelperFrameReceiver(
             }
             catch (ProtocolViolationException violation)
             {
-                request.Sender.Tell(new Status.Failure(violation));
+                request.Reply(new Status.Failure(violation));
                 _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Failed, request.Activity);
                 actor.Tell(new ViolationDetected(generation, violation));
                 return;
             }
-            request.Sender.Tell(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
+            request.Reply(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
             _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Error, request.Activity);
         }
         else
         {
-            request.Sender.Tell(new HelperResponse(frame.Result.ToArray()));
+            request.Reply(new HelperResponse(frame.Result.ToArray()));
             _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Ok, request.Activity);
         }
     }
