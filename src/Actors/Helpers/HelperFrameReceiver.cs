@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
 using UmhActors.Diagnostics;
@@ -22,7 +21,7 @@ internal sealed class HelperFrameReceiver(
     string helperName,
     int pid,
     IActorRef actor,
-    ConcurrentDictionary<uint, PendingRequest> pending,
+    PendingTable pending,
     HelperEventSubscribers subscribers,
     ILoggingAdapter log,
     FrameChannel? channel = null,

@@ -10,6 +10,9 @@ namespace UmhActors.Helpers;
 /// <see cref="BatchIndex"/> of <see cref="Batch"/> for a request of a batch.</summary>
 internal sealed record PendingRequest(IActorRef Sender, string Method, long DeadlineTimestamp, TimeSpan Timeout, long AcceptedAt = 0, Activity? Activity = null)
 {
+    /// <summary>The msgid it was sent with (its key in the <see cref="PendingTable"/>).</summary>
+    public uint MsgId { get; init; }
+
     /// <summary>The batch this request belongs to, or null for a lone request.</summary>
     public RequestBatchReply? Batch { get; init; }
 

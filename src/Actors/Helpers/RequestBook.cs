@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using UmhActors.Diagnostics;
@@ -26,7 +25,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     private readonly bool _sendCancel = options.Control == ControlProtocol.Umh;
     private uint _lastMsgId;
 
-    public ConcurrentDictionary<uint, PendingRequest> InFlight { get; } = new();
+    public PendingTable InFlight { get; } = new();
 
     public int QueuedCount => _queue.Count;
 
@@ -169,7 +168,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     /// <summary>Fails every request in flight with <paramref name="failure"/>.</summary>
     public void FailInFlight(Exception failure)
     {
-        foreach (var msgId in InFlight.Keys)
+        foreach (var (msgId, _) in InFlight)
         {
             if (InFlight.TryRemove(msgId, out var request))
             {
@@ -236,7 +235,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         // After 2^32 requests ids wrap around; one still in flight (a long request) keeps its id.
         uint msgId;
         do msgId = ++_lastMsgId;
-        while (!InFlight.TryAdd(msgId, new PendingRequest(sender, request.Method, deadline, timeout, acceptedAt, activity) { Batch = batch, BatchIndex = batchIndex }));
+        while (!InFlight.TryAdd(new PendingRequest(sender, request.Method, deadline, timeout, acceptedAt, activity) { MsgId = msgId, Batch = batch, BatchIndex = batchIndex }));
         current.Dispatched++;
         current.Channel.Enqueue((msgId, request), static (output, state) =>
             FrameWriter.WriteRequest(output, state.msgId, state.request.Method, state.request.RawParams.Span));
