@@ -16,8 +16,9 @@ namespace UmhActors.Requests;
 /// request still in flight gets the same <see cref="Failures.HelperFailureException"/> and the queued
 /// ones wait for the replacement (or fail when the actor stops), exactly as lone requests do.</para>
 /// <para>A <see cref="Helpers.CancelHelperRequest"/> naming the batch's sender cancels every
-/// unanswered request of the batch. An empty batch is answered at once with no results. Send a batch
-/// to a <see cref="Helpers.HelperActor"/>; a helper pool routes single requests only.</para>
+/// unanswered request of the batch. An empty batch is answered at once with no results. A helper
+/// pool sends the whole batch to one of its helpers (round robin, or the least loaded one for
+/// smallest-mailbox routing; routing keys are not consulted).</para>
 /// </remarks>
 /// <param name="Requests">The requests, in the order their results are reported.</param>
 public sealed record HelperRequestBatch(IReadOnlyList<HelperRequest> Requests);
