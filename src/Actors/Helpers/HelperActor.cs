@@ -119,6 +119,9 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case HelperRequest request:
                 OnRequest(request, Sender);
                 break;
+            case HelperRequestBatch batch:
+                OnBatch(batch, Sender);
+                break;
             case CancelHelperRequest cancel:
                 if (_requests.Cancel(cancel.Requester, _current)) ScheduleFlush();
                 break;
@@ -347,6 +350,29 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     {
         if (_requests.Submit(request, sender, _current)) ScheduleFlush();
         if (_requests.TimeoutOf(request) is { } timeout) EnsureTimeoutTicks(timeout);
+    }
+
+    // One message for many requests: each is submitted as if alone (its own validation, slot or
+    // queue place, timeout), and those sent go out with one flush.
+    private void OnBatch(HelperRequestBatch batch, IActorRef sender)
+    {
+        var requests = batch.Requests ?? [];
+        var reply = new RequestBatchReply(requests.Count, sender);
+        var wrote = false;
+        TimeSpan? shortest = null;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            if (request is null)
+            {
+                reply.Set(i, new Status.Failure(new ArgumentNullException(nameof(HelperRequestBatch.Requests), $"request {i} of the batch is null")));
+                continue;
+            }
+            wrote |= _requests.Submit(request, sender, _current, reply, i);
+            if (_requests.TimeoutOf(request) is { } timeout && (shortest is null || timeout < shortest)) shortest = timeout;
+        }
+        if (wrote) ScheduleFlush();
+        if (shortest is { } tick) EnsureTimeoutTicks(tick);
     }
 
     // Frames queued while processing a run of messages go out together: the flush is a message

@@ -98,6 +98,56 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         }
     }
 
+    /// <summary>Sends <paramref name="requests"/> as one <see cref="HelperRequestBatch"/> (one Ask for
+    /// the lot, the requests that find slots written to the helper together) and returns one
+    /// <see cref="HelperResult"/> per request, in the order of <paramref name="requests"/>: the response,
+    /// or the failure that request alone would have thrown. For callers that send many requests at once
+    /// and do not need one task per request.</summary>
+    /// <remarks>The Ask waits as long as the longest request may (its timeout plus the grace, see the
+    /// class remarks; without a timeout if any request has none). Cancelling
+    /// <paramref name="cancellationToken"/> or the Ask timing out cancels every unanswered request of the
+    /// batch (<see cref="CancelHelperRequest"/>).</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="AskTimeoutException">No answer in time: the actor is gone or far behind.</exception>
+    public async Task<IReadOnlyList<HelperResult>> SendBatchAsync(IReadOnlyList<HelperRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (requests.Count == 0) return [];
+        TimeSpan? askTimeout = TimeSpan.Zero;
+        foreach (var request in requests)
+        {
+            ArgumentNullException.ThrowIfNull(request, nameof(requests));
+            if (askTimeout is { } longest) askTimeout = AskTimeoutFor(request) is { } t ? (t > longest ? t : longest) : null;
+        }
+        var batch = new HelperRequestBatch(requests);
+        IActorRef? requester = null;
+        object answer;
+        try
+        {
+            answer = await Helper.Ask<object>(sender =>
+            {
+                requester = sender;
+                return batch;
+            }, askTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
+        {
+            Helper.Tell(new CancelHelperRequest(requester!));
+            throw;
+        }
+        switch (answer)
+        {
+            case HelperBatchResponse response:
+                return response.Results;
+            case Status.Failure failure:
+                ExceptionDispatchInfo.Throw(failure.Cause);
+                throw failure.Cause;
+            default:
+                throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
+        }
+    }
+
     private static readonly TimeSpan StoppedAnswerGrace = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Completes once a helper is ready (<see cref="NotifyWhenReady"/>): at once when the

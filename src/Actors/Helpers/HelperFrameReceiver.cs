@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
 using UmhActors.Diagnostics;
@@ -22,7 +21,7 @@ internal sealed class HelperFrameReceiver(
     string helperName,
     int pid,
     IActorRef actor,
-    ConcurrentDictionary<uint, PendingRequest> pending,
+    PendingTable pending,
     HelperEventSubscribers subscribers,
     ILoggingAdapter log,
     FrameChannel? channel = null,
@@ -132,17 +131,17 @@ internal sealed class HelperFrameReceiver(
             }
             catch (ProtocolViolationException violation)
             {
-                request.Sender.Tell(new Status.Failure(violation));
+                request.Reply(new Status.Failure(violation));
                 _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Failed, request.Activity);
                 actor.Tell(new ViolationDetected(generation, violation));
                 return;
             }
-            request.Sender.Tell(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
+            request.Reply(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
             _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Error, request.Activity);
         }
         else
         {
-            request.Sender.Tell(new HelperResponse(frame.Result.ToArray()));
+            request.Reply(new HelperResponse(frame.Result.ToArray()));
             _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Ok, request.Activity);
         }
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
 using System.Diagnostics;
@@ -84,7 +83,7 @@ internal sealed class HelperIncarnation
     /// reactor registration…); the inner exception is the original, and a transient one (fds,
     /// processes, memory) makes it <see cref="HelperLaunchFailedException.IsTransient"/>. Nothing is left running.</exception>
     public static HelperIncarnation Launch(int generation, HelperBlob blob, HelperOptions options, IActorRef self,
-        ConcurrentDictionary<uint, PendingRequest> pending, HelperEventSubscribers subscribers, ILoggingAdapter log, UmhMetrics? metrics = null)
+        PendingTable pending, HelperEventSubscribers subscribers, ILoggingAdapter log, UmhMetrics? metrics = null)
     {
         var spawnedAt = Stopwatch.GetTimestamp();
         HelperProcess? process = null;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using UmhActors.Diagnostics;
@@ -26,7 +25,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     private readonly bool _sendCancel = options.Control == ControlProtocol.Umh;
     private uint _lastMsgId;
 
-    public ConcurrentDictionary<uint, PendingRequest> InFlight { get; } = new();
+    public PendingTable InFlight { get; } = new();
 
     public int QueuedCount => _queue.Count;
 
@@ -34,19 +33,21 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
 
     /// <summary>Sends <paramref name="request"/> to a ready helper with a free slot, else queues it,
     /// else rejects it as overloaded. A request the helper could not take (see
-    /// <see cref="RequestValidator"/>) or with an invalid timeout is rejected alone, at once.</summary>
-    public bool Submit(HelperRequest request, IActorRef sender, HelperIncarnation? current)
+    /// <see cref="RequestValidator"/>) or with an invalid timeout is rejected alone, at once. A request
+    /// of a batch is answered into <paramref name="batch"/> at <paramref name="batchIndex"/> instead of
+    /// to <paramref name="sender"/>.</summary>
+    public bool Submit(HelperRequest request, IActorRef sender, HelperIncarnation? current, RequestBatchReply? batch = null, int batchIndex = 0)
     {
         if (RequestValidator.Check(request, helperName, options.Limits) is { } invalid)
         {
-            sender.Tell(new Status.Failure(invalid));
+            Reject(sender, batch, batchIndex, new Status.Failure(invalid));
             Metrics.RequestEnded(helperName, request.Method, Stopwatch.GetTimestamp(), RequestOutcome.Rejected, null);
             return false;
         }
         var requested = request.Timeout ?? options.RequestTimeout;
         if (!RequestTimeouts.IsValid(requested))
         {
-            sender.Tell(new Status.Failure(new InvalidHelperRequestException(helperName, request.Method, HelperRequestProblem.InvalidTimeout,
+            Reject(sender, batch, batchIndex, new Status.Failure(new InvalidHelperRequestException(helperName, request.Method, HelperRequestProblem.InvalidTimeout,
                 $"the timeout {requested} is neither positive nor Timeout.InfiniteTimeSpan")));
             Metrics.RequestEnded(helperName, request.Method, Stopwatch.GetTimestamp(), RequestOutcome.Rejected, null);
             return false;
@@ -56,19 +57,29 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         var deadline = RequestTimeouts.Deadline(timeout, now);
         if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)
         {
-            Send(current, request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent));
+            Send(current, request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent), batch, batchIndex);
             return true;
         }
         if (_queue.Count < options.MaxQueued)
         {
-            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent)));
+            _queue.Enqueue(new QueuedRequest(request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent))
+            {
+                Batch = batch,
+                BatchIndex = batchIndex,
+            });
             if (current is null) return false;
             NoFreeSlot?.Invoke();
             return Drain(current);
         }
-        sender.Tell(new Status.Failure(new HelperOverloadedException(helperName, options.MaxInFlight, options.MaxQueued)));
+        Reject(sender, batch, batchIndex, new Status.Failure(new HelperOverloadedException(helperName, options.MaxInFlight, options.MaxQueued)));
         Metrics.RequestEnded(helperName, request.Method, now, RequestOutcome.Rejected, null);
         return false;
+    }
+
+    private static void Reject(IActorRef sender, RequestBatchReply? batch, int batchIndex, Status.Failure failure)
+    {
+        if (batch is not null) batch.Set(batchIndex, failure);
+        else sender.Tell(failure);
     }
 
     /// <summary>Test seam: runs when a request is queued for want of a slot, after the slot count
@@ -103,11 +114,11 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
                 var next = _queue.Dequeue();
                 if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())
                 {
-                    next.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, next.Request.Method, next.Timeout, wasSent: false)));
+                    next.Reply(new Status.Failure(new HelperTimeoutException(helperName, next.Request.Method, next.Timeout, wasSent: false)));
                     Ended(next, RequestOutcome.Timeout);
                     continue;
                 }
-                Send(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout, next.AcceptedAt, next.Activity);
+                Send(current, next.Request, next.Sender, next.DeadlineTimestamp, next.Timeout, next.AcceptedAt, next.Activity, next.Batch, next.BatchIndex);
                 sent = true;
             }
             if (_queue.Count == 0)
@@ -133,7 +144,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         foreach (var (msgId, request) in InFlight)
         {
             if (request.DeadlineTimestamp > now || !InFlight.TryRemove(msgId, out _)) continue;
-            request.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, request.Method, request.Timeout, wasSent: true)));
+            request.Reply(new Status.Failure(new HelperTimeoutException(helperName, request.Method, request.Timeout, wasSent: true)));
             Ended(request, RequestOutcome.Timeout);
             if (current is null) continue;
             current.TimedOut++;
@@ -145,7 +156,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
             var keep = _queue.Where(q => q.DeadlineTimestamp > now).ToList();
             foreach (var expired in _queue.Where(q => q.DeadlineTimestamp <= now))
             {
-                expired.Sender.Tell(new Status.Failure(new HelperTimeoutException(helperName, expired.Request.Method, expired.Timeout, wasSent: false)));
+                expired.Reply(new Status.Failure(new HelperTimeoutException(helperName, expired.Request.Method, expired.Timeout, wasSent: false)));
                 Ended(expired, RequestOutcome.Timeout);
             }
             _queue.Clear();
@@ -157,11 +168,11 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     /// <summary>Fails every request in flight with <paramref name="failure"/>.</summary>
     public void FailInFlight(Exception failure)
     {
-        foreach (var msgId in InFlight.Keys)
+        foreach (var (msgId, _) in InFlight)
         {
             if (InFlight.TryRemove(msgId, out var request))
             {
-                request.Sender.Tell(new Status.Failure(failure));
+                request.Reply(new Status.Failure(failure));
                 Ended(request, RequestOutcome.Failed);
             }
         }
@@ -173,7 +184,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         while (_queue.Count > 0)
         {
             var queued = _queue.Dequeue();
-            queued.Sender.Tell(new Status.Failure(failure));
+            queued.Reply(new Status.Failure(failure));
             Ended(queued, RequestOutcome.Failed);
         }
     }
@@ -187,7 +198,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         foreach (var (msgId, request) in InFlight)
         {
             if (!request.Sender.Equals(requester) || !InFlight.TryRemove(msgId, out _)) continue;
-            request.Sender.Tell(new Status.Failure(Cancelled(request.Method)));
+            request.Reply(new Status.Failure(Cancelled(request.Method)));
             Ended(request, RequestOutcome.Cancelled);
             if (current is null) continue;
             current.TimedOut++;
@@ -199,7 +210,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
             var keep = _queue.Where(q => !q.Sender.Equals(requester)).ToList();
             foreach (var cancelled in _queue.Where(q => q.Sender.Equals(requester)))
             {
-                cancelled.Sender.Tell(new Status.Failure(Cancelled(cancelled.Request.Method)));
+                cancelled.Reply(new Status.Failure(Cancelled(cancelled.Request.Method)));
                 Ended(cancelled, RequestOutcome.Cancelled);
             }
             _queue.Clear();
@@ -217,13 +228,14 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     private void Ended(QueuedRequest request, string outcome) =>
         Metrics.RequestEnded(helperName, request.Request.Method, request.AcceptedAt, outcome, request.Activity);
 
-    private void Send(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout, long acceptedAt, Activity? activity)
+    private void Send(HelperIncarnation current, HelperRequest request, IActorRef sender, long deadline, TimeSpan timeout, long acceptedAt, Activity? activity,
+        RequestBatchReply? batch, int batchIndex)
     {
         if (activity is not null) UmhTracing.Sent(activity, current.Process.Pid);
         // After 2^32 requests ids wrap around; one still in flight (a long request) keeps its id.
         uint msgId;
         do msgId = ++_lastMsgId;
-        while (!InFlight.TryAdd(msgId, new PendingRequest(sender, request.Method, deadline, timeout, acceptedAt, activity)));
+        while (!InFlight.TryAdd(new PendingRequest(sender, request.Method, deadline, timeout, acceptedAt, activity) { MsgId = msgId, Batch = batch, BatchIndex = batchIndex }));
         current.Dispatched++;
         current.Channel.Enqueue((msgId, request), static (output, state) =>
             FrameWriter.WriteRequest(output, state.msgId, state.request.Method, state.request.RawParams.Span));

@@ -86,6 +86,9 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
             case HelperRequest request:
                 Route(request);
                 break;
+            case HelperRequestBatch batch:
+                RouteBatch(batch);
+                break;
             case CancelHelperRequest cancel:
                 // Only the helper holding the requester's request acts on it; the others ignore it.
                 foreach (var routee in _active) routee.Forward(cancel);
@@ -132,6 +135,21 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         if (_next == int.MaxValue) _next = 0;
         _load[routee]++;
         routee.Forward(request);
+    }
+
+    // A batch goes whole to one helper (one message, one write), chosen as a request without a
+    // routing key would be; unrouted, its Ask would only end at its timeout.
+    private void RouteBatch(HelperRequestBatch batch)
+    {
+        if (_active.Count == 0)
+        {
+            Sender.Tell(new Status.Failure(new HelperStoppedException(_blob.Name)));
+            return;
+        }
+        var routee = _routing == HelperRouting.SmallestMailbox ? _active.MinBy(r => _load[r])! : _active[_next++ % _active.Count];
+        if (_next == int.MaxValue) _next = 0;
+        _load[routee] += batch.Requests?.Count ?? 0;
+        routee.Forward(batch);
     }
 
     private void Resize(int size)

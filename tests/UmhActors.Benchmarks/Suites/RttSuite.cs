@@ -15,8 +15,9 @@ namespace UmhActors.Benchmarks.Suites;
 /// (System.Diagnostics.Process standard streams with async reads and writes, as a service would
 /// use them by hand; <c>process_blocking</c> is the same with blocking calls, for reference). Latencies are measured in blocks of rounds, the variants rotating block
 /// by block so that a noisy moment hits all of them;
-/// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>,
-/// <c>raw_pipelined</c>).
+/// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>: one Ask per
+/// request; <c>actor_batch_pipelined</c>: the window as one <see cref="HelperRequestBatch"/> through
+/// <see cref="HelperClient.SendBatchAsync"/>; <c>raw_pipelined</c>).
 /// </summary>
 internal sealed class RttSuite : IBenchmarkSuite
 {
@@ -38,6 +39,27 @@ internal sealed class RttSuite : IBenchmarkSuite
             var actorNoPoll = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithResponsePollBudget(TimeSpan.Zero)));
             await WaitReadyAsync(actorNoPoll);
             var request = new HelperRequest("echo", payload);
+
+            // rtt --seconds N: only the actor's pipelined variant (RTT_PROFILE=batch: the batch one), for N seconds, for a profiler to
+            // sample (dotnet-trace collect -- ... rtt --seconds 20); no figures are reported.
+            if (options.Minutes is { } profileMinutes)
+            {
+                var until = Stopwatch.GetTimestamp() + (long)(profileMinutes * 60 * Stopwatch.Frequency);
+                var done = 0L;
+                // RTT_PROFILE=batch samples actor_batch_pipelined instead.
+                var profileBatch = Environment.GetEnvironmentVariable("RTT_PROFILE") == "batch";
+                var profileClient = new HelperClient(actor);
+                var profileWindow = Enumerable.Repeat(request, Window).ToArray();
+                var profileStart = Stopwatch.GetTimestamp();
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
+                    else await Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request)));
+                    done += Window;
+                }
+                Console.WriteLine($"  profile: {(profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s");
+                return [];
+            }
 
             using var raw = RawSpawn.Start(helperFile);
             var rawClient = new RawFrameClient(raw.ToHelper, raw.FromHelper);
@@ -125,17 +147,30 @@ internal sealed class RttSuite : IBenchmarkSuite
             var total = options.Iterations(full: 400_000, quick: 20_000);
             var rawPerS = new List<double>();
             var actorPerS = new List<double>();
-            for (var round = 0; round < 3; round++)
+            var batchPerS = new List<double>();
+            var client = new HelperClient(actor);
+            var windowOfRequests = Enumerable.Repeat(request, Window).ToArray();
+            // Five rounds, the variants taking turns in a rotating order, so that a noisy moment (the
+            // machine is shared) does not always hit the same one; the median round is reported.
+            var pipelined = new Func<Task>[]
             {
-                rawPerS.Add(Pipelined(total, () =>
+                async () => rawPerS.Add(await Pipelined(total, () =>
                 {
                     for (var j = 0; j < Window; j++) rawClient.Queue("echo", payload);
                     rawClient.Send();
                     rawClient.ReadResponses(Window);
                     return Task.CompletedTask;
-                }).Result);
-                actorPerS.Add(await Pipelined(total, () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request)))));
-            }
+                })),
+                async () => actorPerS.Add(await Pipelined(total, () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request))))),
+                async () => batchPerS.Add(await Pipelined(total, async () =>
+                {
+                    var results = await client.SendBatchAsync(windowOfRequests);
+                    if (!results[^1].IsSuccess) results[^1].GetResponse();
+                })),
+            };
+            for (var round = 0; round < 5; round++)
+                for (var k = 0; k < pipelined.Length; k++)
+                    await pipelined[(round + k) % pipelined.Length]();
 
             var results = new List<BenchmarkResult>
             {
@@ -146,6 +181,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                 BenchmarkResult.Latency("actor_no_poll", actorNoPollUs),
                 BenchmarkResult.Throughput("actor_pipelined", Median(actorPerS), total),
                 BenchmarkResult.Throughput("raw_pipelined", Median(rawPerS), total),
+                BenchmarkResult.Throughput("actor_batch_pipelined", Median(batchPerS), total),
             };
             var pipelinedActor = results.Single(r => r.Name == "actor_pipelined");
             var pipelinedRaw = results.Single(r => r.Name == "raw_pipelined");
@@ -153,6 +189,7 @@ internal sealed class RttSuite : IBenchmarkSuite
             Console.WriteLine($"  ratio actor/process p50 = {results[0]["p50_us"] / results[2]["p50_us"]:F2}");
             Console.WriteLine($"  ratio actor_no_poll/process p50 = {results[4]["p50_us"] / results[2]["p50_us"]:F2}");
             Console.WriteLine($"  pipelined actor/raw = {pipelinedActor["per_s"] / pipelinedRaw["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
+            Console.WriteLine($"  pipelined actor_batch/raw = {Median(batchPerS) / pipelinedRaw["per_s"]:F2} (rounds {string.Join(" / ", batchPerS.Select(v => v.ToString("F0")))})");
             return results;
         }
         finally
