@@ -78,7 +78,16 @@ public sealed class ShardedHelperClient(IActorRef region, TimeSpan? askTimeout =
             cancellationToken.ThrowIfCancellationRequested();
             var left = infinite ? Timeout.InfiniteTimeSpan : budget - Stopwatch.GetElapsedTime(started);
             TimeSpan? wait = infinite ? null : (request.Timeout is null ? left : left + AskGrace);
-            var answer = await Region.Ask<object>(new ShardedHelperRequest(entityId, attempt), wait, cancellationToken).ConfigureAwait(false);
+            object answer;
+            try
+            {
+                answer = await Region.Ask<object>(new ShardedHelperRequest(entityId, attempt), wait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HelperRequestUndeliveredException undelivered)
+            {
+                // Akka's Ask throws the cause of a Status.Failure answer.
+                answer = new Status.Failure(undelivered);
+            }
             switch (answer)
             {
                 case HelperResponse response:
