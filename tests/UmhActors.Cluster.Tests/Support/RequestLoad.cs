@@ -42,9 +42,15 @@ internal sealed class RequestLoad : IDisposable
     /// <summary>The typed failures seen, by exception type.</summary>
     public IReadOnlyDictionary<string, int> Failures => _failures;
 
-    /// <summary>Outcomes, typed failures and retries in one line, for assertion messages.</summary>
-    public string Describe(IReadOnlyDictionary<EchoOutcome, int> outcomes) =>
-        $"{string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}; failures [{string.Join(", ", _failures.Select(f => $"{f.Key} {f.Value}"))}]; retries {Retries}";
+    /// <summary>Outcomes, typed failures and retries in one line, for assertion messages; also
+    /// appended to the file named by <c>UMH_LOAD_REPORT</c> when set (for counting over repeated runs).</summary>
+    public string Describe(IReadOnlyDictionary<EchoOutcome, int> outcomes, [System.Runtime.CompilerServices.CallerFilePath] string test = "")
+    {
+        var line = $"{string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}; failures [{string.Join(", ", _failures.Select(f => $"{f.Key} {f.Value}"))}]; retries {Retries}";
+        if (Environment.GetEnvironmentVariable("UMH_LOAD_REPORT") is { Length: > 0 } report)
+            File.AppendAllText(report, $"{Path.GetFileNameWithoutExtension(test)}: {line}{Environment.NewLine}");
+        return line;
+    }
 
     /// <summary>The requests that got no answer in time: entity id and when each was sent.</summary>
     public IReadOnlyCollection<string> Lost => _lost;
