@@ -17,7 +17,7 @@ public sealed class DroppedRequestsAreAnsweredAtOnce
     [Fact]
     public async Task A_request_a_shard_on_another_member_drops_is_answered_to_the_caller_as_undelivered_at_once()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await TestCluster.StartAsync(2);
         // Akka's Shard drops a message without an entity id ("No recipient entity id") and reports it
         // with its sender, as the regions report the requests they drop when a shard is handed off.
         var blank = new ShardedHelperRequest("", HelperRequest.Create("echo", new[] { "blank" }));
