@@ -25,7 +25,7 @@ public sealed class GracefulLeaveHandsOverShards
             $"helpers of the member that left still run: {string.Join(", ", leaverPids.Where(HostCensus.IsRunning))}");
         await load.AwaitRequestsAsync(load.Sent + 100);
         var outcomes = await load.StopAsync();
-        var summary = string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"));
+        var summary = load.Describe(outcomes);
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Wrong) == 0, $"wrong answers: {summary}");
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Lost) == 0, $"requests lost: {summary}: {string.Join("; ", load.Lost)}");
         Assert.True(outcomes.GetValueOrDefault(EchoOutcome.Correct) > 0);

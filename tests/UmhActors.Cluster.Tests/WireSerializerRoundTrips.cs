@@ -38,6 +38,7 @@ public sealed class WireSerializerRoundTrips
         { "timeout", Failure(new HelperTimeoutException("testhelper", "sleep", TimeSpan.FromMilliseconds(1500), wasSent: true)) },
         { "overloaded", Failure(new HelperOverloadedException("testhelper", 1024, 10_000)) },
         { "stopped", Failure(new HelperStoppedException("testhelper")) },
+        { "undelivered", Failure(new HelperRequestUndeliveredException("echo", "akka://umh-cluster/deadLetters", "Avoiding reordering of buffered messages at shard handoff")) },
         { "invalid request", Failure(new InvalidHelperRequestException("testhelper", "$/x", HelperRequestProblem.ReservedMethod, "methods starting with $/ are reserved")) },
         { "too large", Failure(new HelperRequestTooLargeException("testhelper", "echo", 20_000_000, 16_777_216)) },
         { "launches disabled", Failure(new LaunchesDisabledException()) },

@@ -23,6 +23,7 @@ public sealed class UmhGuardian : IExtension
         _system = system;
         // Before any launch or request of this system can meet an fd shortage.
         Helpers.RequestPathWarmup.Prepare();
+        Helpers.UndeliveredRequestBouncer.Get(system); // a request to a stopped helper actor fails typed at once
         Actor = system.SystemActorOf(Props.Create(() => new GuardianActor()), "umh-guardian");
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "umh-disable-launches", async () =>
         {

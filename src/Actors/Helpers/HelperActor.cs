@@ -38,7 +38,7 @@ namespace UmhActors.Helpers;
 /// <para>Responses are answered straight from the I/O reactor; the actor never blocks and never
 /// runs I/O loops. Mirrors <c>struct umh_info</c>: two pipes and a pid, owned by one party.</para>
 /// </remarks>
-public sealed class HelperActor : UntypedActor, IWithTimers
+public sealed partial class HelperActor : UntypedActor, IWithTimers
 {
     private const string HandshakeTimer = "handshake";
     private const string TimeoutTimer = "timeouts";
@@ -114,6 +114,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void OnReceive(object message)
     {
+        if (OnHandOff(message)) return;
         switch (message)
         {
             case HelperRequest request:

@@ -11,7 +11,8 @@ namespace UmhActors.Requests;
 /// <see cref="HelperOverloadedException"/>, <see cref="HelperStoppedException"/>, the helper's
 /// <see cref="Failures.HelperFailureException"/> when it died with the request in flight,
 /// <see cref="InvalidHelperRequestException"/> or <see cref="HelperRequestTooLargeException"/> when
-/// the request breaks the helper's limits (it is then not sent), or an
+/// the request breaks the helper's limits (it is then not sent), <see cref="HelperRequestUndeliveredException"/>
+/// when it never reached a helper (the actor had stopped or was handing off, Akka dropped it), or an
 /// <see cref="OperationCanceledException"/> after a <see cref="Helpers.CancelHelperRequest"/>.
 /// </summary>
 /// <param name="Method">The helper method; names starting with <c>$/</c> are reserved.</param>

@@ -19,11 +19,13 @@ namespace UmhActors.Cluster.Serialization;
 internal static class FailureCodec
 {
     private const string Error = "error", Timeout = "timeout", Overloaded = "overloaded", Stopped = "stopped", Invalid = "invalid",
-        TooLarge = "too-large", Cancelled = "cancelled", Disabled = "launches-disabled", PermitTimeout = "permit-timeout";
+        TooLarge = "too-large", Cancelled = "cancelled", Disabled = "launches-disabled", PermitTimeout = "permit-timeout",
+        Undelivered = "undelivered";
 
     /// <summary>True when <paramref name="e"/> is a type this codec carries.</summary>
     public static bool Supports(Exception? e) => e is HelperFailureException or HelperErrorException or HelperTimeoutException
         or HelperOverloadedException or HelperStoppedException or InvalidHelperRequestException or HelperRequestTooLargeException
+        or HelperRequestUndeliveredException
         or LaunchesDisabledException or LaunchPermitTimeoutException
         || e?.GetType() == typeof(OperationCanceledException);
 
@@ -100,6 +102,13 @@ internal static class FailureCodec
                 w.Write(x.FrameBytes);
                 w.Write(x.MaxFrameBytes);
                 break;
+            case HelperRequestUndeliveredException x:
+                w.WriteArrayHeader(4);
+                w.Write(Undelivered);
+                w.Write(x.Method);
+                w.Write(x.Recipient);
+                w.Write(x.Reason);
+                break;
             case LaunchesDisabledException:
                 w.WriteArrayHeader(1);
                 w.Write(Disabled);
@@ -144,6 +153,9 @@ internal static class FailureCodec
             case TooLarge:
                 Expect(count, 5, tag);
                 return new HelperRequestTooLargeException(r.ReadString()!, r.ReadString()!, r.ReadInt64(), r.ReadInt32());
+            case Undelivered:
+                Expect(count, 4, tag);
+                return new HelperRequestUndeliveredException(r.ReadString()!, r.ReadString()!, r.ReadString()!);
             case Disabled:
                 Expect(count, 1, tag);
                 return new LaunchesDisabledException();

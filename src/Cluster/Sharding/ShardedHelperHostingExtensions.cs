@@ -19,7 +19,7 @@ public static class ShardedHelperHostingExtensions
     /// <c>WithShardRegion</c>) whose entities are <see cref="HelperActor"/>s running
     /// <paramref name="blob"/>, one helper process per entity id, and registers the region in the
     /// <see cref="ActorRegistry"/> under <typeparamref name="TKey"/>. Also binds the UmhActors wire
-    /// serializer (<see cref="UmhClusterSerialization"/>).
+    /// serializer (<see cref="UmhClusterSerialization"/>) and starts the <see cref="UndeliveredRequestBouncer"/>.
     /// </summary>
     /// <remarks>
     /// <para>Only members with <see cref="ShardedHelperOptions.Role"/> (<c>helpers</c> by default)
@@ -29,8 +29,12 @@ public static class ShardedHelperHostingExtensions
     /// (or of the system's <c>umh.supervision</c> HOCON when null), exactly as a local helper does; a
     /// failure the table escalates reaches the shard, which restarts the entity. An idle entity is
     /// passivated after <see cref="HelperOptions.IdleTimeout"/>; a hand-off (a member leaving, a
-    /// rebalance) stops the entity with <c>PoisonPill</c>, which answers its pending requests with
-    /// <see cref="Requests.HelperStoppedException"/> and stops its helper.</para>
+    /// rebalance) or a passivation stops the entity with <see cref="HandOffHelper"/>: the requests given to
+    /// its helper finish (bounded by their timeouts and Akka's hand-off timeout), then it stops its helper.</para>
+    /// <para>A request Akka drops on its way (a shard region drops the requests it buffered for a shard
+    /// at the moment that shard is handed off) is answered at once with
+    /// <see cref="Requests.HelperRequestUndeliveredException"/> by the <see cref="UndeliveredRequestBouncer"/>
+    /// (registered here); <see cref="ShardedHelperClient"/> retries it at the new owner.</para>
     /// <para>The blob is shared, not owned: the caller disposes it after the host stopped.</para>
     /// </remarks>
     /// <typeparam name="TKey">The registry key of the shard region.</typeparam>
@@ -53,6 +57,8 @@ public static class ShardedHelperHostingExtensions
             RememberEntities = settings.RememberEntities,
             RememberEntitiesStore = RememberEntitiesStore.DData,
             StateStoreMode = StateStoreMode.DData,
+            // Finish the requests given to the helper before stopping, instead of failing them (PoisonPill).
+            HandOffStopMessage = HandOffHelper.Instance,
         };
         if (options?.IdleTimeout is { } idle)
         {
@@ -61,6 +67,7 @@ public static class ShardedHelperHostingExtensions
         }
         return builder
             .WithUmhClusterSerialization()
+            .WithExtension<UndeliveredRequestBouncerProvider>()
             .WithShardRegion<TKey>(typeName, (system, _, _) =>
             {
                 var resolved = options ?? HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.FromConfig(system.Settings.Config));
@@ -73,7 +80,8 @@ public static class ShardedHelperHostingExtensions
     /// Starts a proxy of the shard region <paramref name="typeName"/> hosted by the members with
     /// <see cref="ShardedHelperOptions.Role"/>, for a member that must not run helpers (and may not
     /// even have the blob), and registers it under <typeparamref name="TKey"/>. Requests sent to it are
-    /// answered exactly as the region's. Also binds the UmhActors wire serializer.
+    /// answered exactly as the region's. Also binds the UmhActors wire serializer and starts the
+    /// <see cref="UndeliveredRequestBouncer"/>.
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="typeName">The entity type name the hosting members use.</param>
@@ -87,6 +95,7 @@ public static class ShardedHelperHostingExtensions
         var settings = sharding ?? ShardedHelperOptions.Default;
         return builder
             .WithUmhClusterSerialization()
+            .WithExtension<UndeliveredRequestBouncerProvider>()
             .WithShardRegionProxy<TKey>(typeName, settings.Role ?? string.Empty, settings.Extractor);
     }
 

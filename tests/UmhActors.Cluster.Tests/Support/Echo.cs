@@ -19,25 +19,28 @@ internal static class Echo
         Assert.Equal(new[] { entityId, n.ToString(System.Globalization.CultureInfo.InvariantCulture) }, response.GetResult<string[]>());
     }
 
-    /// <summary>Echoes through <paramref name="region"/> and classifies the end.</summary>
-    public static async Task<EchoOutcome> TryEchoAsync(IActorRef region, string entityId, int n, TimeSpan timeout)
+    /// <summary>Echoes through <paramref name="client"/> (which retries a request Akka dropped) with
+    /// <paramref name="timeout"/> as the request's deadline, and classifies the end; a typed failure's
+    /// type name goes to <paramref name="failure"/>.</summary>
+    public static async Task<(EchoOutcome Outcome, string? Failure)> TryEchoAsync(ShardedHelperClient client, string entityId, int n, TimeSpan timeout)
     {
         try
         {
-            var response = await region.Ask<HelperResponse>(Request(entityId, n), timeout);
+            var request = Request(entityId, n).Request with { Timeout = timeout };
+            var response = await client.SendAsync(entityId, request);
             var result = response.GetResult<string[]>();
-            return result.Length == 2 && result[0] == entityId && result[1] == n.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            return (result.Length == 2 && result[0] == entityId && result[1] == n.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 ? EchoOutcome.Correct
-                : EchoOutcome.Wrong;
+                : EchoOutcome.Wrong, null);
         }
         catch (Exception e) when (e is HelperFailureException or HelperStoppedException or HelperTimeoutException or LaunchesDisabledException
-                                      or LaunchPermitTimeoutException or HelperOverloadedException)
+                                      or LaunchPermitTimeoutException or HelperOverloadedException or HelperRequestUndeliveredException)
         {
-            return EchoOutcome.TypedFailure;
+            return (EchoOutcome.TypedFailure, e.GetType().Name);
         }
         catch (AskTimeoutException)
         {
-            return EchoOutcome.Lost;
+            return (EchoOutcome.Lost, null);
         }
     }
 

@@ -45,10 +45,11 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a member with <paramref name="roles"/>, joins it (the first joins itself) and
-    /// waits until every live member sees every live member Up.</summary>
-    public async Task<TestNode> AddNodeAsync(string[] roles, HelperOptions? options = null, ShardedHelperOptions? sharding = null, bool proxyOnly = false)
+    /// waits until every live member sees every live member Up. <paramref name="port"/> 0: a free one.</summary>
+    public async Task<TestNode> AddNodeAsync(string[] roles, HelperOptions? options = null, ShardedHelperOptions? sharding = null, bool proxyOnly = false,
+        int port = 0)
     {
-        var host = ClusterTestNode.Build(Blob, roles, options, sharding: sharding, proxyOnly: proxyOnly);
+        var host = ClusterTestNode.Build(Blob, roles, options, port, sharding: sharding, proxyOnly: proxyOnly);
         await host.StartAsync();
         var node = new TestNode(host);
         _nodes.Add(node);
