@@ -3,7 +3,7 @@ using UmhActors.Benchmarks.Infrastructure.Plots;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
-//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos)
+//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos) [--counts 100,250,…] (scale)
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -19,7 +19,7 @@ IBenchmarkSuite[] suites =
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N] [--counts N,N,…]");
     Console.WriteLine("       UmhActors.Benchmarks plot FILE.json DIR   (redraws the charts of a kept JSON)");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
     return args.Length == 0 ? 2 : 0;
@@ -59,7 +59,11 @@ var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization
     : Value("--seconds") is { } sec ? double.Parse(sec, System.Globalization.CultureInfo.InvariantCulture) / 60 : (double?)null;
 var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
 
-var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches));
+var counts = Value("--counts") is { } c
+    ? c.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+    : null;
+
+var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches, counts));
 ResultPrinter.Print(suite.Name, results);
 if (jsonPath is not null) ResultPrinter.WriteJson(jsonPath, suite.Name, results);
 if (jsonPath is not null && suite is ChaosSuite chaos) chaos.AddTimeline(jsonPath);

@@ -60,6 +60,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private IActorRef _guardian = ActorRefs.Nobody;
     private bool _awaitingPermit;
     private long? _permit;
+    private System.Diagnostics.Activity? _launchSpan;
     private bool _frozen;
     private int _generation;
     private ulong _lastPingToken;
@@ -150,6 +151,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             case Status.Failure { Cause: LaunchesDisabledException or LaunchPermitTimeoutException } refused when _awaitingPermit:
                 _awaitingPermit = false;
                 _metrics.Launched(_blob.Name, "refused");
+                EndLaunchSpan("refused");
                 Decide(new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {refused.Cause.Message}", refused.Cause));
                 break;
             case SetHelperFrozen freeze:
@@ -219,6 +221,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         ReturnPermit();
+        EndLaunchSpan("stopped");
         var ended = new HelperEnded(_blob.Name, _current?.Process.Pid ?? 0);
         var end = _current?.Retire(_options.StopGracePeriod, graceful: !_frozen) ?? Task.CompletedTask;
         _current = null;
@@ -236,6 +239,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     private void RequestPermit()
     {
         _awaitingPermit = true;
+        _launchSpan ??= LaunchTracing.Begin(_blob.Name, Self.Path.Name);
         _guardian.Tell(new RequestLaunchPermit(TryOnly: false, _options.LaunchPermitTimeout));
     }
 
@@ -248,6 +252,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         }
         _awaitingPermit = false;
         _permit = permit;
+        LaunchTracing.Step(_launchSpan, "permit");
         HelperIncarnation incarnation;
         try
         {
@@ -259,10 +264,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
             // policy table, with its backoff and intensity, decides: never an instant Akka restart.
             ReturnPermit();
             _metrics.Launched(_blob.Name, "failed");
+            EndLaunchSpan("failed");
             Decide(failure);
             return;
         }
         _metrics.Launched(_blob.Name, "ok");
+        LaunchTracing.Spawned(_launchSpan, incarnation.Process.Timings);
         _current = incarnation;
         // A plain msgpack-rpc helper never says hello: it is ready once spawned, and requests wait
         // in its stdin pipe until it reads them.
@@ -271,6 +278,12 @@ public sealed class HelperActor : UntypedActor, IWithTimers
     }
 
     // The launch is over once the helper said hello or ended: the guardian counts it no longer.
+    private void EndLaunchSpan(string outcome)
+    {
+        LaunchTracing.End(_launchSpan, outcome);
+        _launchSpan = null;
+    }
+
     private void ReturnPermit()
     {
         if (_permit is not { } permit) return;
@@ -410,6 +423,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         _current!.Ready = true;
         _metrics.Ready(_blob.Name, _current.SpawnedAt);
         ReturnPermit();
+        EndLaunchSpan("ok");
         Timers.Cancel(HandshakeTimer);
         if (_options.Watchdog is { } watchdog && _options.Control == ControlProtocol.Umh)
             Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
@@ -462,6 +476,7 @@ public sealed class HelperActor : UntypedActor, IWithTimers
         current.Retire(TimeSpan.Zero, graceful: false);
         _current = null;
         ReturnPermit();
+        EndLaunchSpan("ended");
         Timers.Cancel(HandshakeTimer);
         Timers.Cancel(WatchdogTimer);
         Decide(failure);
