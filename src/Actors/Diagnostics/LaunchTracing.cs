@@ -7,8 +7,8 @@ namespace UmhActors.Diagnostics;
 /// The launch span (<c>umh.helper.launch</c>) on the <c>UmhActors</c> <see cref="ActivitySource"/>:
 /// from the moment a helper actor asks for a launch permit until its helper is ready (or the
 /// launch failed), with one event per step so a trace shows where a slow start went: <c>permit</c>
-/// (the guardian let it through), <c>cgroup</c> (the helper's cgroup is ready; the fd check and the
-/// sealed memfd come before it), <c>spawned</c> (<c>posix_spawn</c> and <c>pidfd_open</c>
+/// (the guardian let it through), <c>begun</c> (a spawn thread took the launch up), <c>cgroup</c>
+/// (the helper's cgroup is ready; the fd check and the sealed memfd come before it), <c>spawned</c> (<c>posix_spawn</c> and <c>pidfd_open</c>
 /// returned), <c>registered</c> (pipes and pidfd are in the reactor) and <c>ready</c> (<c>$/hello</c>
 /// handled). Exists only while a listener is attached.
 /// </summary>
@@ -28,7 +28,7 @@ internal static class LaunchTracing
         Activity.Current = previous;
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(UmhMetrics.HelperTag, helper);
+            activity.SetTag("umh.helper.name", helper);
             activity.SetTag("umh.actor", actor);
         }
         return activity;
@@ -47,6 +47,7 @@ internal static class LaunchTracing
     public static void Spawned(Activity? activity, LaunchTimings timings)
     {
         if (activity is not { IsAllDataRequested: true } || timings.Begun == 0) return;
+        Step(activity, "begun", timings.Begun);
         Step(activity, "cgroup", timings.CgroupReady);
         Step(activity, "spawned", timings.Spawned);
         Step(activity, "registered", timings.Registered);

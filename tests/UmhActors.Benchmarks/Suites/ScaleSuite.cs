@@ -25,7 +25,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     private static readonly int[] QuickCounts = [25, 50, 100];
 
     // The steps of a launch, in order: the span's events, then the first reply (benchmark's clock).
-    private static readonly string[] Steps = ["permit", "cgroup", "spawned", "registered", "ready", "reply"];
+    private static readonly string[] Steps = ["permit", "begun", "cgroup", "spawned", "registered", "ready", "reply"];
 
     public string Name => "scale";
 
@@ -115,6 +115,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             await Task.WhenAll(asks);
             var startAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStart = sampler.Max;
+            if (sampler.Names is { } names) Console.WriteLine($"        threads at the peak: {names}");
 
             var statuses = await Task.WhenAll(actors.Select(a => a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))));
             var alive = statuses.Count(s => s.Pid > 0 && Directory.Exists($"/proc/{s.Pid}"));
@@ -158,7 +159,8 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     }
 
     /// <summary>Per launch, the time in each step (p50 and mean, ms): <c>queued</c> from ActorOf to
-    /// the actor's PreStart (its turn on the dispatcher), <c>permit</c> (the guardian), <c>cgroup</c>
+    /// the actor's PreStart (its turn on the dispatcher), <c>permit</c> (the guardian), <c>begun</c> (waiting
+    /// for a spawn thread), <c>cgroup</c>
     /// (fd check, sealed memfd, the helper's cgroup), <c>spawned</c> (posix_spawn, pidfd), <c>registered</c>
     /// (pipes and pidfd into the reactor, reading started), <c>ready</c> (the helper's start-up and
     /// <c>$/hello</c>, up to the actor handling it), <c>reply</c> (the echo, up to the caller);
@@ -235,6 +237,8 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             }
         }
 
+        public string? Names { get; private set; }
+
         public void Reset()
         {
             Volatile.Write(ref _max, 0);
@@ -246,6 +250,9 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var threads = (int)ReadStatusKb("Threads");
             int seen;
             while (threads > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, threads, seen) != seen) { }
+            if (threads > seen && Environment.GetEnvironmentVariable("UMH_SCALE_THREAD_NAMES") is not null)
+                Names = string.Join(",", Directory.GetDirectories("/proc/self/task").Select(t => { try { return File.ReadAllText(t + "/comm").Trim(); } catch (IOException) { return "?"; } })
+                    .GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"));
         }
 
         public void Dispose() => _timer.Dispose();
