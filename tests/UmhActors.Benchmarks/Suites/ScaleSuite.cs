@@ -60,7 +60,9 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 var raw = Enumerable.Range(0, rawRounds).Select(_ => RawLaunchUs(helperFile, payload)).ToList();
                 allRaw.AddRange(raw);
                 spans.Clear();
-                var row = await RunCountAsync(count, blob, payload, Percentiles.Of(raw, 50), spans);
+                var rawStopMs = RawStopAllMs(helperFile, payload, count);
+                var row = await RunCountAsync(count, blob, payload, Percentiles.Of(raw, 50), rawStopMs, spans);
+                Console.WriteLine($"        raw stop-all of {count} (close every stdin, reap them all): {rawStopMs:F0} ms");
                 maxThreads = Math.Max(maxThreads, (int)Math.Max(row["threads_start"], row["threads_stop"]));
                 results.Add(row);
             }
@@ -75,7 +77,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     }
 
     private static async Task<BenchmarkResult> RunCountAsync(int count, Native.Blobs.HelperBlob blob, byte[] payload, double rawP50Us,
-        ConcurrentDictionary<string, Activity> spans)
+        double rawStopMs, ConcurrentDictionary<string, Activity> spans)
     {
         var system = ActorSystem.Create($"scale{count}", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sampler = new ThreadSampler();
@@ -142,6 +144,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 ["threads_start"] = threadsStart,
                 ["stop_all_ms"] = stopAllMs,
                 ["stop_ms_per_1000"] = stopAllMs * 1000.0 / count,
+                ["raw_stop_all_ms"] = rawStopMs,
                 ["threads_stop"] = threadsStop,
                 ["rss_kb_per_helper"] = rssPerHelper,
             };
@@ -199,6 +202,37 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         int open = 0, most = 0;
         foreach (var (_, delta) in edges) most = Math.Max(most, open += delta);
         yield return ("spawns_at_once_max", most);
+    }
+
+    // The floor for stop_all_ms: N raw helpers (started one by one, each answered once, untimed),
+    // then every stdin closed (the helper exits on EOF) and every one reaped, timed.
+    private static double RawStopAllMs(string helperFile, byte[] payload, int count)
+    {
+        var helpers = new List<RawSpawn>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var raw = RawSpawn.Start(helperFile);
+                helpers.Add(raw);
+                var client = new RawFrameClient(raw.ToHelper, raw.FromHelper);
+                client.Queue("echo", payload);
+                client.Send();
+                client.ReadResponses(1);
+            }
+            var start = Stopwatch.GetTimestamp();
+            foreach (var raw in helpers) raw.ToHelper.Dispose();
+            while (helpers.Count > 0)
+            {
+                helpers[^1].Dispose();
+                helpers.RemoveAt(helpers.Count - 1);
+            }
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        finally
+        {
+            foreach (var raw in helpers) raw.Dispose();
+        }
     }
 
     // posix_spawn of the helper file with two plain pipes, one echo, its answer: no actor, no
