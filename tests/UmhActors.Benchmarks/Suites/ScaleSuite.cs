@@ -17,7 +17,10 @@ namespace UmhActors.Benchmarks.Suites;
 /// its first reply, no actor, no reactor) is measured just before, in the same run; the highest
 /// host thread count while starting and while stopping; <c>stop_all_ms</c> (until every helper
 /// process has been reaped) and per thousand; host RSS per helper; and where each launch's time
-/// went, from the <c>umh.helper.launch</c> spans (<see cref="LaunchTracing"/>).
+/// went, from the <c>umh.helper.launch</c> spans (<see cref="LaunchTracing"/>). Just before each
+/// count, the raw stop-all of N raw helpers (every stdin closed, every one reaped) gives the floor
+/// for <c>stop_all_ms</c>. With <c>UMH_SCALE_THREAD_NAMES</c> set, the suite also prints the host's
+/// threads by name at the peak of each start.
 /// </summary>
 internal sealed class ScaleSuite : IBenchmarkSuite
 {
