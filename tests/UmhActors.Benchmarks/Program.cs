@@ -3,7 +3,7 @@ using UmhActors.Benchmarks.Infrastructure.Plots;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
-//        [--runs N] [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos)
+//        [--runs N] [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos) [--counts 100,250,…] (scale)
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -19,7 +19,7 @@ IBenchmarkSuite[] suites =
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--runs N] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--runs N] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N] [--counts N,N,…]");
     Console.WriteLine("       --runs N runs the suite N times and reports the median of every figure (the JSON keeps each run)");
     Console.WriteLine("       UmhActors.Benchmarks plot FILE.json DIR   (redraws the charts of a kept JSON)");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
@@ -60,11 +60,15 @@ var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization
     : Value("--seconds") is { } sec ? double.Parse(sec, System.Globalization.CultureInfo.InvariantCulture) / 60 : (double?)null;
 var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
 
+var counts = Value("--counts") is { } c
+    ? c.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+    : null;
+
 var runCount = Value("--runs") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 1;
 var runs = new List<IReadOnlyList<BenchmarkResult>>();
 for (var run = 1; run <= runCount; run++)
 {
-    runs.Add(await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches)));
+    runs.Add(await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches, counts)));
     if (runCount > 1) ResultPrinter.Print($"{suite.Name} (run {run} of {runCount})", runs[^1]);
 }
 var results = RunMedians.Of(runs);

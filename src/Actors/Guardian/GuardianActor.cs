@@ -26,12 +26,20 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     /// <summary>A freeze of running helpers whose answers are still coming in.</summary>
     private sealed record RunningFreeze(IActorRef Caller, long Epoch);
 
+    /// <summary>The gate's last permit came back while launches were not enabled.</summary>
+    internal sealed class LaunchesDrained
+    {
+        public static LaunchesDrained Instance { get; } = new();
+    }
+
     private sealed class Tick
     {
         public static Tick Instance { get; } = new();
     }
 
     private static readonly TimeSpan FreezeAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly LaunchGate _gate;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly UmhMetrics _metrics = UmhMetrics.For(Context.System);
@@ -50,14 +58,30 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     {
     }
 
-    /// <summary>A guardian measuring its waits on <paramref name="clock"/>.</summary>
-    public GuardianActor(TimeProvider clock)
+    /// <summary>A guardian measuring its waits on <paramref name="clock"/>, with a gate of its own.</summary>
+    public GuardianActor(TimeProvider clock) : this(clock, null)
+    {
+    }
+
+    /// <summary>A guardian that keeps <paramref name="gate"/> (the <see cref="UmhGuardian"/>'s, which
+    /// helper actors take their permits from while launches are enabled) in its state.</summary>
+    internal GuardianActor(TimeProvider clock, LaunchGate? gate)
     {
         _clock = clock;
+        var self = Self;
+        _gate = gate ?? new LaunchGate(() => self.Tell(LaunchesDrained.Instance));
         Receive<RequestLaunchPermit>(OnRequest);
         Receive<ReturnLaunchPermit>(r =>
         {
-            if (_permits.Remove(r.PermitId)) Changed();
+            if (!_permits.Remove(r.PermitId)) return;
+            _gate.Exit();
+            Changed();
+        });
+        // The last permit of the gate's was returned while launches were not enabled.
+        Receive<LaunchesDrained>(_ =>
+        {
+            CompleteTransitionIfDrained();
+            Changed();
         });
         Receive<FreezeLaunches>(f => BeginTransition(GuardianState.Freezing, f.Timeout, f.FreezeRunning));
         Receive<DisableLaunches>(d => BeginTransition(GuardianState.Disabled, d.Timeout, freezeRunning: false));
@@ -85,13 +109,29 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
         {
             _helpers.Remove(t.ActorRef);
             // A launcher that died holding permits will never return them.
-            foreach (var id in _permits.Where(p => p.Value.Equals(t.ActorRef)).Select(p => p.Key).ToList()) _permits.Remove(id);
+            foreach (var id in _permits.Where(p => p.Value.Equals(t.ActorRef)).Select(p => p.Key).ToList())
+            {
+                _permits.Remove(id);
+                _gate.Exit();
+            }
             Changed();
         });
         Receive<Tick>(_ => OnTick());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Creates the guardian with a gate made outside it (its constructor taking the gate is internal).</summary>
+    internal sealed class Producer(LaunchGate gate) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(GuardianActor);
+
+        public ActorBase Produce() => new GuardianActor(TimeProvider.System, gate);
+
+        public void Release(ActorBase actor)
+        {
+        }
+    }
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromMilliseconds(20));
 
@@ -121,6 +161,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
     {
         var id = ++_lastPermit;
         _permits[id] = launcher;
+        _gate.Grant();
         Context.Watch(launcher);
         launcher.Tell(new LaunchPermitGranted(id));
         Changed();
@@ -132,16 +173,18 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
         AbandonRunningFreeze("superseded by a newer state change");
         _epoch++;
         _state = target;
+        // From here no launch passes the gate; those already through are counted and awaited.
+        _gate.Close(target);
         if (target == GuardianState.Disabled) FailWaiting(new LaunchesDisabledException());
         _transition = new PendingTransition(Sender, target, _clock.GetTimestamp(), timeout, freezeRunning);
-        _log.Info("launches {0}: waiting up to {1} ms for {2} launch(es) in progress", target, timeout.TotalMilliseconds, _permits.Count);
+        _log.Info("launches {0}: waiting up to {1} ms for {2} launch(es) in progress", target, timeout.TotalMilliseconds, _gate.InFlight);
         Changed();
         CompleteTransitionIfDrained();
     }
 
     private void CompleteTransitionIfDrained()
     {
-        if (_transition is not { } transition || _permits.Count > 0) return;
+        if (_transition is not { } transition || _gate.InFlight > 0) return;
         _transition = null;
         if (transition.FreezeRunning) FreezeRunningHelpers(transition.Caller);
         else transition.Caller.Tell(new GuardianTransition(true, _state));
@@ -226,6 +269,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
         _transition = null;
         _epoch++;
         _state = GuardianState.Enabled;
+        _gate.Close(GuardianState.Enabled);
         AbandonRunningFreeze("launches were re-enabled before the running helpers were frozen");
         ThawRunningHelpers();
         // Waiting launches proceed in the order they asked.
@@ -264,7 +308,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
         if (_transition is { } transition && _clock.GetElapsedTime(transition.StartedAt) >= transition.Timeout)
         {
             // As __usermodehelper_disable(): launches did not drain in time, so re-enable and report busy.
-            var reason = $"{_permits.Count} launch(es) still in progress after the timeout; launches re-enabled";
+            var reason = $"{_gate.InFlight} launch(es) still in progress after the timeout; launches re-enabled";
             _log.Warning("cannot move to {0}: {1}", transition.Target, reason);
             _transition = null;
             var caller = transition.Caller;
@@ -283,7 +327,7 @@ internal sealed class GuardianActor : ReceiveActor, IWithTimers
         _waiting.Clear();
     }
 
-    private GuardianStatus Status() => new(_state, _permits.Count, _waiting.Count, _helpersFrozen);
+    private GuardianStatus Status() => new(_state, _gate.InFlight, _waiting.Count, _helpersFrozen);
 
     private GuardianStatus? _lastPublished;
 

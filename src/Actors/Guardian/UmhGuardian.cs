@@ -24,7 +24,9 @@ public sealed class UmhGuardian : IExtension
         // Before any launch or request of this system can meet an fd shortage.
         Helpers.RequestPathWarmup.Prepare();
         Helpers.UndeliveredRequestBouncer.Get(system); // a request to a stopped helper actor fails typed at once
-        Actor = system.SystemActorOf(Props.Create(() => new GuardianActor()), "umh-guardian");
+        var gate = new LaunchGate(() => Actor!.Tell(GuardianActor.LaunchesDrained.Instance));
+        Gate = gate;
+        Actor = system.SystemActorOf(Props.CreateBy(new GuardianActor.Producer(gate)), "umh-guardian");
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "umh-disable-launches", async () =>
         {
             // Busy or not, shutdown goes on; a launch still in progress is killed with its actor.
@@ -35,6 +37,10 @@ public sealed class UmhGuardian : IExtension
 
     /// <summary>The guardian actor (accepts the messages in GuardianMessages.cs).</summary>
     public IActorRef Actor { get; }
+
+    /// <summary>Where launches take their permits while enabled, without a message to
+    /// <see cref="Actor"/>; the actor keeps it in its state (see <see cref="LaunchGate"/>).</summary>
+    internal LaunchGate Gate { get; }
 
     /// <summary>The guardian of <paramref name="system"/>, created on first use.</summary>
     public static UmhGuardian Get(ActorSystem system) => system.WithExtension<UmhGuardian, UmhGuardianProvider>();

@@ -45,6 +45,9 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     private const string WatchdogTimer = "watchdog";
     private const string RelaunchTimer = "relaunch";
 
+    // The permit taken from the guardian's gate; the guardian actor numbers its own from 1.
+    private const long GatePermit = 0;
+
     private readonly HelperBlob _blob;
     private readonly HelperOptions _options;
     private readonly HelperEventSubscribers _subscribers;
@@ -60,6 +63,9 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     private IActorRef _guardian = ActorRefs.Nobody;
     private bool _awaitingPermit;
     private long? _permit;
+    private HelperSpawn? _spawning;
+    private LaunchGate _gate = null!;
+    private System.Diagnostics.Activity? _launchSpan;
     private bool _frozen;
     private int _generation;
     private ulong _lastPingToken;
@@ -106,7 +112,9 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     {
         foreach (var subscriber in _subscribers.Current) Context.Watch(subscriber);
         _tracked = _metrics.Track(new HelperLoad(_blob.Name, () => _current, _requests));
-        _guardian = UmhGuardian.Get(Context.System).Actor;
+        var guardian = UmhGuardian.Get(Context.System);
+        _guardian = guardian.Actor;
+        _gate = guardian.Gate;
         _guardian.Tell(new RegisterHelper(Self));
         RequestPermit();
     }
@@ -146,14 +154,18 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
             case Relaunch:
                 // Also sent after an escalation, for a supervisor that resumes this actor; a restart
                 // or a launch already under way makes it moot.
-                if (_current is null && !_awaitingPermit) RequestPermit();
+                if (_current is null && !_awaitingPermit && _spawning is null) RequestPermit();
                 break;
             case LaunchPermitGranted granted:
                 OnPermit(granted.PermitId);
                 break;
+            case HelperSpawned spawned when _spawning?.Generation == spawned.Generation:
+                OnSpawned(spawned);
+                break;
             case Status.Failure { Cause: LaunchesDisabledException or LaunchPermitTimeoutException } refused when _awaitingPermit:
                 _awaitingPermit = false;
                 _metrics.Launched(_blob.Name, "refused");
+                EndLaunchSpan("refused");
                 Decide(new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {refused.Cause.Message}", refused.Cause));
                 break;
             case SetHelperFrozen freeze:
@@ -181,7 +193,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
             case HelperExited exited when IsCurrent(exited.Generation):
                 OnExited(exited);
                 break;
-            case HelloReceived or PongReceived or ViolationDetected or ChannelClosed or StdoutClosedTooLong or HandshakeTimedOut or HelperExited:
+            case HelloReceived or PongReceived or ViolationDetected or ChannelClosed or StdoutClosedTooLong or HandshakeTimedOut or HelperExited or HelperSpawned:
                 break; // about a helper already replaced
             case SubscribeHelperEvents subscribe:
                 _subscribers.Add(subscribe.Subscriber);
@@ -222,7 +234,9 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
+        AbandonSpawn();
         ReturnPermit();
+        EndLaunchSpan("stopped");
         var ended = new HelperEnded(_blob.Name, _current?.Process.Pid ?? 0);
         var end = _current?.Retire(_options.StopGracePeriod, graceful: !_frozen) ?? Task.CompletedTask;
         _current = null;
@@ -236,37 +250,53 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
 
     private bool IsCurrent(int generation) => _current?.Generation == generation;
 
-    // Every launch asks the guardian first; while launches are frozen the answer comes on thaw.
+    // Every launch takes a permit first: from the guardian's gate at once while launches are
+    // enabled, else from the guardian actor (which makes it wait while frozen, or refuses it).
     private void RequestPermit()
     {
         _awaitingPermit = true;
-        _guardian.Tell(new RequestLaunchPermit(TryOnly: false, _options.LaunchPermitTimeout));
+        _launchSpan ??= LaunchTracing.Begin(_blob.Name, Self.Path.Name);
+        if (_gate.TryEnter()) OnPermit(GatePermit);
+        else _guardian.Tell(new RequestLaunchPermit(TryOnly: false, _options.LaunchPermitTimeout));
     }
 
     private void OnPermit(long permit)
     {
         if (!_awaitingPermit)
         {
-            _guardian.Tell(new ReturnLaunchPermit(permit));
+            ReleasePermit(permit);
             return;
         }
         _awaitingPermit = false;
         _permit = permit;
+        LaunchTracing.Step(_launchSpan, "permit");
+        // posix_spawn holds its thread until the child has exec'd: that runs on a spawn thread,
+        // and this actor goes on serving messages until HelperSpawned.
+        _spawning = HelperSpawn.Start(++_generation, _blob, _options, Self);
+    }
+
+    private void OnSpawned(HelperSpawned spawned)
+    {
+        var spawn = _spawning!;
+        _spawning = null;
         HelperIncarnation incarnation;
         try
         {
-            incarnation = HelperIncarnation.Launch(++_generation, _blob, _options, Self, _requests.InFlight, _subscribers, _log, _metrics);
+            if (spawned.Failure is { } spawnFailure) throw spawnFailure;
+            incarnation = HelperIncarnation.Attach(spawn.Generation, spawn.Take()!, _blob, _options, Self, _requests.InFlight, _subscribers, _log, _metrics);
         }
         catch (HelperLaunchFailedException failure)
         {
-            // Launch turns every launch-path failure (cgroups included) into this one type, so the
+            // The launch turns every launch-path failure (cgroups included) into this one type, so the
             // policy table, with its backoff and intensity, decides: never an instant Akka restart.
             ReturnPermit();
             _metrics.Launched(_blob.Name, "failed");
+            EndLaunchSpan("failed");
             Decide(failure);
             return;
         }
         _metrics.Launched(_blob.Name, "ok");
+        LaunchTracing.Spawned(_launchSpan, incarnation.Process.Timings);
         _current = incarnation;
         // A plain msgpack-rpc helper never says hello: it is ready once spawned, and requests wait
         // in its stdin pipe until it reads them.
@@ -274,12 +304,41 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         else Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(incarnation.Generation), _options.StartupTimeout);
     }
 
+    private void EndLaunchSpan(string outcome)
+    {
+        LaunchTracing.End(_launchSpan, outcome);
+        _launchSpan = null;
+    }
+
     // The launch is over once the helper said hello or ended: the guardian counts it no longer.
     private void ReturnPermit()
     {
         if (_permit is not { } permit) return;
         _permit = null;
-        _guardian.Tell(new ReturnLaunchPermit(permit));
+        ReleasePermit(permit);
+    }
+
+    private void ReleasePermit(long permit)
+    {
+        if (permit == GatePermit) _gate.Exit();
+        else _guardian.Tell(new ReturnLaunchPermit(permit));
+    }
+
+    // The actor is stopping with a spawn in progress: the spawn kills its process, then returns the
+    // permit, so the guardian counts the launch until nothing of it can run.
+    private void AbandonSpawn()
+    {
+        if (_spawning is not { } spawn) return;
+        _spawning = null;
+        var permit = _permit;
+        _permit = null;
+        var gate = _gate;
+        var guardian = _guardian;
+        spawn.Abandon(() =>
+        {
+            if (permit == GatePermit) gate.Exit();
+            else if (permit is { } id) guardian.Tell(new ReturnLaunchPermit(id));
+        });
     }
 
     // The watchdog's view changes at once, even with no helper running: a replacement launched
@@ -437,6 +496,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         _current!.Ready = true;
         _metrics.Ready(_blob.Name, _current.SpawnedAt);
         ReturnPermit();
+        EndLaunchSpan("ok");
         Timers.Cancel(HandshakeTimer);
         if (_options.Watchdog is { } watchdog && _options.Control == ControlProtocol.Umh)
             Timers.StartPeriodicTimer(WatchdogTimer, WatchdogTick.Instance, watchdog.Interval);
@@ -489,6 +549,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         current.Retire(TimeSpan.Zero, graceful: false);
         _current = null;
         ReturnPermit();
+        EndLaunchSpan("ended");
         Timers.Cancel(HandshakeTimer);
         Timers.Cancel(WatchdogTimer);
         Decide(failure);

@@ -84,14 +84,38 @@ internal sealed class HelperIncarnation
     /// processes, memory) makes it <see cref="HelperLaunchFailedException.IsTransient"/>. Nothing is left running.</exception>
     public static HelperIncarnation Launch(int generation, HelperBlob blob, HelperOptions options, IActorRef self,
         PendingTable pending, HelperEventSubscribers subscribers, ILoggingAdapter log, UmhMetrics? metrics = null)
+        => Attach(generation, Spawn(blob, options), blob, options, self, pending, subscribers, log, metrics);
+
+    /// <summary>The first half of <see cref="Launch"/>, the part that blocks (memfd, cgroup,
+    /// <c>posix_spawn</c>): runs on a spawn thread (<see cref="HelperSpawn"/>), not the actor's.</summary>
+    /// <exception cref="HelperLaunchFailedException">See <see cref="Launch"/>.</exception>
+    public static HelperProcess Spawn(HelperBlob blob, HelperOptions options)
     {
-        var spawnedAt = Stopwatch.GetTimestamp();
-        HelperProcess? process = null;
+        try
+        {
+            return HelperLauncher.Launch(blob, options.Launch.WithStdio(StdioMode.Pipes));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Every failure of the launch path is the supervision table's to judge (LaunchFailed, or
+            // LaunchFailedTransient when the original is a transient LaunchFailedException: the
+            // wrapper reads the flag from it), never an exception escaping the actor: Akka would
+            // restart it at once, forever. HelperLauncher leaves nothing behind when it throws.
+            throw new HelperLaunchFailedException(blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The second half of <see cref="Launch"/>, on the actor's thread: takes ownership of
+    /// <paramref name="process"/> (killed and disposed if this fails) and starts reading its pipes.</summary>
+    /// <exception cref="HelperLaunchFailedException">See <see cref="Launch"/>.</exception>
+    public static HelperIncarnation Attach(int generation, HelperProcess process, HelperBlob blob, HelperOptions options, IActorRef self,
+        PendingTable pending, HelperEventSubscribers subscribers, ILoggingAdapter log, UmhMetrics? metrics = null)
+    {
+        var spawnedAt = process.Timings.Begun != 0 ? process.Timings.Begun : Stopwatch.GetTimestamp();
         FrameChannel? channel = null;
         LineReader? stderr = null;
         try
         {
-            process = HelperLauncher.Launch(blob, options.Launch.WithStdio(StdioMode.Pipes));
             var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log, metrics: metrics,
                 expectHello: options.Control == ControlProtocol.Umh);
             channel = new FrameChannel(process, receiver, options.Limits);
@@ -109,13 +133,8 @@ internal sealed class HelperIncarnation
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Every failure of the launch path is the supervision table's to judge (LaunchFailed, or
-            // LaunchFailedTransient when the original is a transient LaunchFailedException: the
-            // wrapper reads the flag from it), never an exception escaping the actor: Akka would
-            // restart it at once, forever.
             Abandon(process, channel, stderr, log);
-            var pid = process?.Pid ?? 0;
-            throw new HelperLaunchFailedException(blob.Name, pid, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);
+            throw new HelperLaunchFailedException(blob.Name, process.Pid, null, TimeSpan.Zero, $"could not be started: {e.Message}", e);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using UmhActors.Native.Blobs;
 using UmhActors.Native.Cgroups;
 using UmhActors.Native.Handles;
@@ -72,6 +73,7 @@ public static class HelperLauncher
     {
         ArgumentNullException.ThrowIfNull(blob);
         options ??= LaunchOptions.Default;
+        var begun = Stopwatch.GetTimestamp();
         Prepare();
         FdHeadroom.Ensure(blob.Name, options.FdReserve);
         MemfdHandle memfd;
@@ -83,7 +85,7 @@ public static class HelperLauncher
         {
             throw new LaunchFailedException(blob.Name, e.Call, e.ErrorNumber, e);
         }
-        return Start(ExecTarget.ForMemfd(blob.Name, memfd, blob.IsScript), options);
+        return Start(ExecTarget.ForMemfd(blob.Name, memfd, blob.IsScript), options, begun);
     }
 
     /// <summary>Starts the executable at <paramref name="path"/> (argv[0] defaults to the path).</summary>
@@ -94,21 +96,23 @@ public static class HelperLauncher
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= LaunchOptions.Default;
+        var begun = Stopwatch.GetTimestamp();
         Prepare();
         FdHeadroom.Ensure(path, options.FdReserve);
-        return Start(ExecTarget.ForPath(path), options);
+        return Start(ExecTarget.ForPath(path), options, begun);
     }
 
-    private static HelperProcess Start(ExecTarget target, LaunchOptions options) =>
-        Start(target, options, options.UseCgroup || NeedsSandboxCgroup(options) ? CgroupSupport.Current : null);
+    private static HelperProcess Start(ExecTarget target, LaunchOptions options, long begun) =>
+        Start(target, options, options.UseCgroup || NeedsSandboxCgroup(options) ? CgroupSupport.Current : null, begun: begun);
 
     // A sandbox's cgroup limits need a cgroup even if a later WithCgroup(false) turned it off.
     private static bool NeedsSandboxCgroup(LaunchOptions options) => options.Sandbox is { MaxTasks: not null } or { CpuQuota: not null };
 
     /// <summary>Starts with an explicit cgroup back end (tests inject a mimicking one) and,
     /// optionally, an explicit reactor (tests use a private one to count its registrations).</summary>
-    internal static HelperProcess Start(ExecTarget target, LaunchOptions options, CgroupAvailability? cgroups, Reactor? reactor = null)
+    internal static HelperProcess Start(ExecTarget target, LaunchOptions options, CgroupAvailability? cgroups, Reactor? reactor = null, long begun = 0)
     {
+        if (begun == 0) begun = Stopwatch.GetTimestamp();
         try
         {
             reactor ??= Reactor.Shared;
@@ -118,10 +122,13 @@ public static class HelperLauncher
             throw new LaunchFailedException(target.Name, e.Call, e.ErrorNumber, e);
         }
         var cgroup = CreateCgroup(target.Name, options, cgroups);
+        var cgroupReady = Stopwatch.GetTimestamp();
         try
         {
             var child = PosixSpawner.Spawn(target, options, cgroup);
+            var spawned = Stopwatch.GetTimestamp();
             var process = new HelperProcess(target.Name, child, reactor, cgroup);
+            process.Timings = new LaunchTimings(begun, cgroupReady, spawned, Stopwatch.GetTimestamp());
             if (options.Sandbox is { } sandbox) LimitFromOutside(process, sandbox);
             return process;
         }

@@ -64,6 +64,10 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     /// <summary>The helper's process group (it leads its own).</summary>
     public int ProcessGroupId => Pid;
 
+    /// <summary>Where the launch's time went in the host (see <see cref="LaunchTimings"/>); default
+    /// for a process not started by <see cref="HelperLauncher"/>.</summary>
+    internal LaunchTimings Timings { get; set; }
+
     /// <summary>When the spawn returned.</summary>
     public DateTimeOffset StartedAt { get; }
 

@@ -1,61 +1,162 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using UmhActors.Benchmarks.Infrastructure;
+using UmhActors.Diagnostics;
 using UmhActors.Helpers;
 using UmhActors.Requests;
 
 namespace UmhActors.Benchmarks.Suites;
 
 /// <summary>
-/// 1,000 helpers alive at once in one ActorSystem, one request to each: the host's thread count
-/// (the highest seen while starting, serving and stopping), host RSS per helper, and the time to
-/// start them all (until every one has answered) and to stop them all (until every helper
-/// process is gone).
+/// Mass start and stop: for each count N (<c>--counts</c>, default 100 … 4,000), N helpers started
+/// at once in a fresh ActorSystem, one request to each, then all stopped. Per count:
+/// <c>start_all_ms</c> (create N actors until every helper answered) against the bound
+/// <c>N × raw launch p50 ÷ CPU count</c>, where the raw launch (posix_spawn of the helper file to
+/// its first reply, no actor, no reactor) is measured just before, in the same run; the highest
+/// host thread count while starting and while stopping; <c>stop_all_ms</c> (until every helper
+/// process has been reaped) and per thousand; host RSS per helper; and where each launch's time
+/// went, from the <c>umh.helper.launch</c> spans (<see cref="LaunchTracing"/>). Just before each
+/// count, the raw stop-all of N raw helpers (every stdin closed, every one reaped) gives the floor
+/// for <c>stop_all_ms</c>. With <c>UMH_SCALE_THREAD_NAMES</c> set, the suite also prints the host's
+/// threads by name at the peak of each start.
 /// </summary>
 internal sealed class ScaleSuite : IBenchmarkSuite
 {
+    private static readonly int[] FullCounts = [100, 250, 500, 1000, 2000, 4000];
+    private static readonly int[] QuickCounts = [25, 50, 100];
+
+    // The steps of a launch, in order: the span's events, then the first reply (benchmark's clock).
+    private static readonly string[] Steps = ["permit", "begun", "cgroup", "spawned", "registered", "ready", "reply"];
+
     public string Name => "scale";
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options)
     {
-        var count = options.Iterations(full: 1000, quick: 100);
+        var counts = options.Counts ?? (options.Quick ? QuickCounts : FullCounts);
+        var rawRounds = options.Iterations(full: 200, quick: 30);
         using var blob = BenchHelper.Blob();
+        var helperFile = BenchHelper.WriteToTempFile();
         var payload = BenchHelper.Payload32();
-        var system = ActorSystem.Create("scale", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        var results = new List<BenchmarkResult>();
+        var allRaw = new List<double>();
+        var maxThreads = 0;
+        var spans = new ConcurrentDictionary<string, Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == UmhTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> o) =>
+                o.Name == LaunchTracing.SpanName ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("umh.actor") is string actor) spans[actor] = activity;
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        try
+        {
+            // Warm the launch path once (JIT, reactor) so the first count is not charged for it.
+            for (var i = 0; i < 5; i++) RawLaunchUs(helperFile, payload);
+            foreach (var count in counts)
+            {
+                var raw = Enumerable.Range(0, rawRounds).Select(_ => RawLaunchUs(helperFile, payload)).ToList();
+                allRaw.AddRange(raw);
+                spans.Clear();
+                var rawStopMs = RawStopAllMs(helperFile, payload, count);
+                var row = await RunCountAsync(count, blob, payload, Percentiles.Of(raw, 50), rawStopMs, spans);
+                Console.WriteLine($"        raw stop-all of {count} (close every stdin, reap them all): {rawStopMs:F0} ms");
+                maxThreads = Math.Max(maxThreads, (int)Math.Max(row["threads_start"], row["threads_stop"]));
+                results.Add(row);
+            }
+        }
+        finally
+        {
+            File.Delete(helperFile);
+        }
+        results.Add(BenchmarkResult.Latency("raw_launch", allRaw));
+        results.Add(BenchmarkResult.Value("threads", maxThreads));
+        return results;
+    }
+
+    private static async Task<BenchmarkResult> RunCountAsync(int count, Native.Blobs.HelperBlob blob, byte[] payload, double rawP50Us,
+        double rawStopMs, ConcurrentDictionary<string, Activity> spans)
+    {
+        var system = ActorSystem.Create($"scale{count}", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sampler = new ThreadSampler();
         try
         {
-            // Warm the system (dispatcher, reactor, blob memfd) so the per-helper figures are marginal.
-            var warm = system.ActorOf(HelperActor.Props(blob));
+            // Warm the system (dispatcher, guardian, blob memfd) so the per-helper figures are marginal.
+            var warm = system.ActorOf(HelperActor.Props(blob), "warm");
             await warm.Ask<HelperResponse>(new HelperRequest("echo", payload), TimeSpan.FromSeconds(30));
+            await warm.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromSeconds(30));
             GC.Collect();
             var rssBefore = ReadStatusKb("VmRSS");
 
+            // Generous timeouts: a start that is slow must show as a slow start, not as a failure.
+            var request = new HelperRequest("echo", payload, TimeSpan.FromMinutes(2));
+            var props = HelperActor.Props(blob, HelperOptions.Default.WithStartupTimeout(TimeSpan.FromMinutes(2)));
+            var created = new DateTimeOffset[count];
+            var answered = new DateTimeOffset[count];
+            var actors = new IActorRef[count];
+            var asks = new Task[count];
+            sampler.Reset();
             var start = Stopwatch.GetTimestamp();
-            var actors = Enumerable.Range(0, count).Select(i => system.ActorOf(HelperActor.Props(blob), $"helper-{i}")).ToArray();
-            await Task.WhenAll(actors.Select(a => a.Ask<HelperResponse>(new HelperRequest("echo", payload), TimeSpan.FromMinutes(2))));
+            for (var i = 0; i < count; i++)
+            {
+                created[i] = DateTimeOffset.UtcNow;
+                actors[i] = system.ActorOf(props, $"helper-{i}");
+            }
+            for (var i = 0; i < count; i++)
+            {
+                var index = i;
+                asks[i] = actors[i].Ask<HelperResponse>(request, TimeSpan.FromMinutes(2))
+                    .ContinueWith(t =>
+                    {
+                        answered[index] = DateTimeOffset.UtcNow;
+                        return t.Result;
+                    }, TaskContinuationOptions.ExecuteSynchronously);
+            }
+            await Task.WhenAll(asks);
             var startAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var threadsStart = sampler.Max;
+            if (sampler.Names is { } names) Console.WriteLine($"        threads at the peak: {names}");
 
-            var pids = await Task.WhenAll(actors.Select(async a => (await a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))).Pid));
+            var statuses = await Task.WhenAll(actors.Select(a => a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))));
+            var alive = statuses.Count(s => s.Pid > 0 && Directory.Exists($"/proc/{s.Pid}"));
+            var restarts = statuses.Sum(s => s.Restarts);
             GC.Collect();
             var rssPerHelper = (ReadStatusKb("VmRSS") - rssBefore) / (double)count;
-            var alive = pids.Count(IsRunning);
 
+            sampler.Reset();
             start = Stopwatch.GetTimestamp();
-            foreach (var actor in actors) system.Stop(actor);
-            while (pids.Any(IsRunning)) await Task.Delay(5);
+            // HelperEnded answers once the helper has been reaped (and its cgroup removed).
+            await Task.WhenAll(actors.Select(a => a.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromMinutes(2))));
             var stopAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var threadsStop = sampler.Max;
 
-            Console.WriteLine($"  {alive} of {count} helpers were alive at once; highest host thread count {sampler.Max}");
-            return
-            [
-                BenchmarkResult.Value("threads", sampler.Max),
-                BenchmarkResult.Value("rss_kb_per_helper", rssPerHelper),
-                BenchmarkResult.Value("start_all_ms", startAllMs),
-                BenchmarkResult.Value("stop_all_ms", stopAllMs),
-                BenchmarkResult.Value("helpers", alive),
-            ];
+            var boundMs = count * rawP50Us / 1000.0 / Environment.ProcessorCount;
+            var metrics = new Dictionary<string, double>
+            {
+                ["helpers"] = alive,
+                ["restarts"] = restarts,
+                ["start_all_ms"] = startAllMs,
+                ["raw_p50_us"] = rawP50Us,
+                ["bound_ms"] = boundMs,
+                ["ratio"] = startAllMs / boundMs,
+                ["threads_start"] = threadsStart,
+                ["stop_all_ms"] = stopAllMs,
+                ["stop_ms_per_1000"] = stopAllMs * 1000.0 / count,
+                ["raw_stop_all_ms"] = rawStopMs,
+                ["threads_stop"] = threadsStop,
+                ["rss_kb_per_helper"] = rssPerHelper,
+            };
+            foreach (var (name, value) in Breakdown(count, created, answered, spans)) metrics[name] = value;
+            Console.WriteLine($"  {count,5} helpers ({alive} alive): start {startAllMs:F0} ms, bound {boundMs:F0} ms (raw p50 {rawP50Us:F0} us x {count} / {Environment.ProcessorCount} CPUs), " +
+                $"ratio {startAllMs / boundMs:F2}; stop {stopAllMs:F0} ms; threads {threadsStart} starting, {threadsStop} stopping");
+            Console.WriteLine("        per launch p50 ms: " + string.Join(", ", metrics.Where(m => m.Key.EndsWith("_p50_ms", StringComparison.Ordinal))
+                .Select(m => $"{m.Key[..^7]} {m.Value:F2}")) + $"; spawns at once at most {metrics.GetValueOrDefault("spawns_at_once_max"):F0}");
+            return new BenchmarkResult($"n{count}", metrics);
         }
         finally
         {
@@ -63,18 +164,91 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         }
     }
 
-    private static bool IsRunning(int pid)
+    /// <summary>Per launch, the time in each step (p50 and mean, ms): <c>queued</c> from ActorOf to
+    /// the actor's PreStart (its turn on the dispatcher), <c>permit</c> (the guardian), <c>begun</c> (waiting
+    /// for a spawn thread), <c>cgroup</c>
+    /// (fd check, sealed memfd, the helper's cgroup), <c>spawned</c> (posix_spawn, pidfd), <c>registered</c>
+    /// (pipes and pidfd into the reactor, reading started), <c>ready</c> (the helper's start-up and
+    /// <c>$/hello</c>, up to the actor handling it), <c>reply</c> (the echo, up to the caller);
+    /// and how many spawns overlapped at most.</summary>
+    private static IEnumerable<(string Name, double Value)> Breakdown(int count, DateTimeOffset[] created, DateTimeOffset[] answered,
+        ConcurrentDictionary<string, Activity> spans)
     {
+        var perStep = new Dictionary<string, List<double>> { ["queued"] = [] };
+        foreach (var step in Steps) perStep[step] = [];
+        var spawnIntervals = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        for (var i = 0; i < count; i++)
+        {
+            if (!spans.TryGetValue($"helper-{i}", out var span)) continue;
+            var begun = new DateTimeOffset(span.StartTimeUtc);
+            var at = span.Events.ToDictionary(e => e.Name, e => e.Timestamp);
+            at["ready"] = begun + span.Duration;
+            at["reply"] = answered[i];
+            perStep["queued"].Add((begun - created[i]).TotalMilliseconds);
+            var previous = begun;
+            foreach (var step in Steps)
+            {
+                if (!at.TryGetValue(step, out var time)) break;
+                perStep[step].Add((time - previous).TotalMilliseconds);
+                previous = time;
+            }
+            if (at.TryGetValue("cgroup", out var spawnFrom) && at.TryGetValue("spawned", out var spawnTo)) spawnIntervals.Add((spawnFrom, spawnTo));
+        }
+        foreach (var (step, samples) in perStep.Where(p => p.Value.Count > 0))
+        {
+            yield return ($"{step}_p50_ms", Percentiles.Of(samples, 50));
+            yield return ($"{step}_mean_ms", samples.Average());
+        }
+        yield return ("spans", perStep["queued"].Count);
+        // Most spawns in progress at one moment: 1 means they ran one after another.
+        var edges = spawnIntervals.SelectMany(s => new[] { (s.From, 1), (s.To, -1) }).OrderBy(e => e.Item1).ThenBy(e => e.Item2);
+        int open = 0, most = 0;
+        foreach (var (_, delta) in edges) most = Math.Max(most, open += delta);
+        yield return ("spawns_at_once_max", most);
+    }
+
+    // The floor for stop_all_ms: N raw helpers (started one by one, each answered once, untimed),
+    // then every stdin closed (the helper exits on EOF) and every one reaped, timed.
+    private static double RawStopAllMs(string helperFile, byte[] payload, int count)
+    {
+        var helpers = new List<RawSpawn>(count);
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
-            return state is not ('Z' or 'X');
+            for (var i = 0; i < count; i++)
+            {
+                var raw = RawSpawn.Start(helperFile);
+                helpers.Add(raw);
+                var client = new RawFrameClient(raw.ToHelper, raw.FromHelper);
+                client.Queue("echo", payload);
+                client.Send();
+                client.ReadResponses(1);
+            }
+            var start = Stopwatch.GetTimestamp();
+            foreach (var raw in helpers) raw.ToHelper.Dispose();
+            while (helpers.Count > 0)
+            {
+                helpers[^1].Dispose();
+                helpers.RemoveAt(helpers.Count - 1);
+            }
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        catch (IOException)
+        finally
         {
-            return false;
+            foreach (var raw in helpers) raw.Dispose();
         }
+    }
+
+    // posix_spawn of the helper file with two plain pipes, one echo, its answer: no actor, no
+    // reactor, no memfd. The reap after it is not timed.
+    private static double RawLaunchUs(string helperFile, byte[] payload)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var raw = RawSpawn.Start(helperFile);
+        var client = new RawFrameClient(raw.ToHelper, raw.FromHelper);
+        client.Queue("echo", payload);
+        client.Send();
+        client.ReadResponses(1);
+        return BenchHelper.Us(start);
     }
 
     private static long ReadStatusKb(string field)
@@ -83,7 +257,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         return long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]);
     }
 
-    /// <summary>Samples the host's thread count every 10 ms and keeps the highest.</summary>
+    /// <summary>Samples the host's thread count every 10 ms and keeps the highest since the last reset.</summary>
     private sealed class ThreadSampler : IDisposable
     {
         private readonly Timer _timer;
@@ -100,11 +274,22 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             }
         }
 
+        public string? Names { get; private set; }
+
+        public void Reset()
+        {
+            Volatile.Write(ref _max, 0);
+            Sample();
+        }
+
         private void Sample()
         {
             var threads = (int)ReadStatusKb("Threads");
             int seen;
             while (threads > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, threads, seen) != seen) { }
+            if (threads > seen && Environment.GetEnvironmentVariable("UMH_SCALE_THREAD_NAMES") is not null)
+                Names = string.Join(",", Directory.GetDirectories("/proc/self/task").Select(t => { try { return File.ReadAllText(t + "/comm").Trim(); } catch (IOException) { return "?"; } })
+                    .GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"));
         }
 
         public void Dispose() => _timer.Dispose();
