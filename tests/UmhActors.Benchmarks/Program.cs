@@ -3,7 +3,7 @@ using UmhActors.Benchmarks.Infrastructure.Plots;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
-//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos)
+//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] [--faults K,K] (chaos)
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -15,6 +15,9 @@ IBenchmarkSuite[] suites =
     new ClusterSuite(),
     new ChaosSuite(),
     new PeersSuite(),
+    new LeakSuite("launch"),
+    new LeakSuite("restart"),
+    new LeakSuite("requests"),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -59,7 +62,9 @@ var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization
     : Value("--seconds") is { } sec ? double.Parse(sec, System.Globalization.CultureInfo.InvariantCulture) / 60 : (double?)null;
 var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
 
-var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches));
+var faults = Value("--faults") is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null;
+
+var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches, faults));
 ResultPrinter.Print(suite.Name, results);
 if (jsonPath is not null) ResultPrinter.WriteJson(jsonPath, suite.Name, results);
 if (jsonPath is not null && suite is ChaosSuite chaos) chaos.AddTimeline(jsonPath);

@@ -101,6 +101,7 @@ internal sealed class ChaosRun
                 log($"  {clock.Elapsed.TotalSeconds,5:F0} s: {Interlocked.Read(ref _requests)} requests, {Interlocked.Read(ref _correct)} right, " +
                     $"{Interlocked.Read(ref _typedFailures)} typed failures, {_violations.Values.Sum()} violations, rss {RssBytes() >> 20} MiB, " +
                     $"managed heap {GC.GetTotalMemory(false) >> 20} MiB, threads {ThreadPool.ThreadCount}");
+                if (_settings.MemoryProbe is { } probe) log("    " + probe());
             }
         });
         await Task.WhenAll(callers.Append(monkey).Append(progress).Append(rssBaseline));
@@ -218,15 +219,16 @@ internal sealed class ChaosRun
 
     private async Task MonkeyAsync(IActorRef[] helpers, CancellationToken stop)
     {
-        var faults = new Func<IActorRef, Task<string?>>[]
+        var all = new (string Kind, Func<IActorRef, Task<string?>> Inject)[]
         {
-            h => SignalAsync(h, "SIGKILL", 9),
-            h => SignalAsync(h, "SIGSEGV", 11, 11),
-            h => SignalAsync(h, "SIGSTOP", 19),
-            h => InBandAsync(h, "crash", Array.Empty<int>()),
-            h => InBandAsync(h, "exit", new[] { 3 }),
-            h => FdBurstAsync(h, stop),
+            ("sigkill", h => SignalAsync(h, "SIGKILL", 9)),
+            ("sigsegv", h => SignalAsync(h, "SIGSEGV", 11, 11)),
+            ("sigstop", h => SignalAsync(h, "SIGSTOP", 19)),
+            ("crash", h => InBandAsync(h, "crash", Array.Empty<int>())),
+            ("exit", h => InBandAsync(h, "exit", new[] { 3 })),
+            ("fdburst", h => FdBurstAsync(h, stop)),
         };
+        var faults = all.Where(f => _settings.Faults is null || _settings.Faults.Contains(f.Kind)).Select(f => f.Inject).ToArray();
         while (!stop.IsCancellationRequested)
         {
             await Task.Delay(_settings.FaultInterval, stop).ContinueWith(_ => { });

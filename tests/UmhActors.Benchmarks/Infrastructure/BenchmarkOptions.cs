@@ -4,7 +4,8 @@ namespace UmhActors.Benchmarks.Infrastructure;
 /// <param name="Quick">Fewer iterations: a smoke run (CI), not figures to publish.</param>
 /// <param name="Minutes">For long-running suites (<c>soak</c>): how long to run at most (<c>--minutes N</c>).</param>
 /// <param name="Launches">For <c>soak</c>: how many launches at most (<c>--launches N</c>).</param>
-internal sealed record BenchmarkOptions(bool Quick, double? Minutes = null, int? Launches = null)
+/// <param name="Faults">For <c>chaos</c>: only these fault kinds (<c>--faults sigkill,sigstop</c>); null: all.</param>
+internal sealed record BenchmarkOptions(bool Quick, double? Minutes = null, int? Launches = null, IReadOnlySet<string>? Faults = null)
 {
     /// <summary>Picks the iteration count for the mode.</summary>
     public int Iterations(int full, int quick) => Quick ? quick : full;

@@ -27,7 +27,7 @@ internal sealed class ChaosSuite : IBenchmarkSuite
         ChaosReport report;
         try
         {
-            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration), Console.WriteLine);
+            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration) { Faults = options.Faults, MemoryProbe = () => MemoryProbe.Read().ToString() }, Console.WriteLine);
         }
         finally
         {
