@@ -77,8 +77,10 @@ internal sealed class ChaosRun
         var baselineFds = OpenFds();
         // RSS is compared from the end of a warm-up (a tenth of the run, at least 5 s) to the end:
         // the first seconds grow the heaps to their working size, which is not a leak. Both readings
-        // follow a full blocking GC, so garbage not yet collected at either moment does not count.
-        long baselineRss = 0;
+        // follow a full blocking GC, so garbage not yet collected at either moment does not count,
+        // and an aggressive one: a compacting GC leaves the regions it emptied committed, to be
+        // decommitted over the next seconds, so a reading right after it counts them at random.
+        long baselineRss = 0, baselineCompactingRss = 0;
         log($"chaos: {_settings.Helpers} helpers, {_settings.Callers} callers, {_settings.Duration.TotalSeconds:F0} s; fd reserve {reserve}, burst {_settings.BurstFds}; " +
             $"cgroups: {CgroupSupport.Current.IsAvailable}");
 
@@ -91,7 +93,8 @@ internal sealed class ChaosRun
         var rssBaseline = Task.Run(async () =>
         {
             await Task.Delay(warmUp, stop.Token).ContinueWith(_ => { });
-            Volatile.Write(ref baselineRss, RssAfterFullGc());
+            Volatile.Write(ref baselineCompactingRss, RssAfterFullGc());
+            Volatile.Write(ref baselineRss, RssAfterAggressiveGc());
         });
         var progress = Task.Run(async () =>
         {
@@ -111,7 +114,8 @@ internal sealed class ChaosRun
         var recovered = 0;
         foreach (var helper in helpers)
             if (await ServesAsync(helper, TimeSpan.FromSeconds(30))) recovered++;
-        var endRss = RssAfterFullGc();
+        var endCompactingRss = RssAfterFullGc();
+        var endRss = RssAfterAggressiveGc();
         var fdsAfterChaos = OpenFds();
 
         foreach (var helper in helpers)
@@ -152,7 +156,10 @@ internal sealed class ChaosRun
             LeftFdsBeyondSlack: leftFds,
             RssBeforeBytes: baselineRss,
             RssAfterBytes: endRss,
-            Timeline: _timeline.Seconds());
+            Timeline: _timeline.Seconds())
+        {
+            RssAfterCompactingGc = (Volatile.Read(ref baselineCompactingRss), endCompactingRss),
+        };
     }
 
     // Kills by the monkey count as faults to restart from, not as an administrator's decision.
@@ -400,6 +407,13 @@ internal sealed class ChaosRun
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return RssBytes();
+    }
+
+    // Aggressive: the GC decommits every region it holds free before returning.
+    private static long RssAfterAggressiveGc()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return RssBytes();
     }
 

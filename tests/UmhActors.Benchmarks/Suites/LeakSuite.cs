@@ -132,8 +132,15 @@ internal sealed class LeakSuite(string mode) : IBenchmarkSuite
             var client = new HelperClient(helpers[random.Next(helpers.Length)]);
             var a = random.Next(1_000_000);
             var b = random.Next(1_000_000);
-            if (await client.CallAsync<int[], long>("add", [a, b]) != (long)a + b) throw new InvalidOperationException("wrong answer");
-            counted();
+            try
+            {
+                if (await client.CallAsync<int[], long>("add", [a, b]) != (long)a + b) throw new InvalidOperationException("wrong answer");
+                counted();
+            }
+            catch (HelperTimeoutException)
+            {
+                // A loaded machine: this suite measures memory, not latency.
+            }
         }
     }
 }
