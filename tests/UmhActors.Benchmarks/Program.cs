@@ -3,7 +3,7 @@ using UmhActors.Benchmarks.Infrastructure.Plots;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
-//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] [--faults K,K] (chaos)
+//        [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] [--faults K,K] (chaos) [--no-heap-trim]
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -63,6 +63,9 @@ var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization
 var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
 
 var faults = Value("--faults") is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null;
+
+// A/B switch: the library's heap trim after helper exits (on by default) off for this run.
+if (args.Contains("--no-heap-trim")) UmhActors.Native.Memory.NativeHeapTrim.Enabled = false;
 
 var results = await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches, faults));
 ResultPrinter.Print(suite.Name, results);

@@ -263,7 +263,7 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     {
         _pidfd.Dispose();
         // Restarts churn the runtime's native memory across many threads: give glibc's free pages back.
-        Memory.NativeHeapTrim.RequestAfterHelperExit();
+        Memory.NativeHeapTrim.AfterHelperExit();
         if (Cgroup is not { } cgroup)
         {
             _exited.TrySetResult(exit);
