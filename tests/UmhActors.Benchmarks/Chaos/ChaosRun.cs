@@ -414,7 +414,10 @@ internal sealed class ChaosRun
     private static long RssAfterAggressiveGc()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return RssBytes();
+        var rss = RssBytes();
+        Console.Error.WriteLine($"chaos: after an aggressive GC: rss {rss / 1048576.0:F1} MiB, managed live {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, " +
+            $"GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MiB");
+        return rss;
     }
 
     private static long RssBytes()
