@@ -3,7 +3,8 @@ using UmhActors.Benchmarks.Infrastructure.Plots;
 using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
-//        [--runs N] [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] (chaos) [--counts 100,250,…] (scale)
+//        [--runs N] [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] [--faults K,K] (chaos) [--counts 100,250,…] (scale)
+//        [--no-heap-trim]
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -15,11 +16,14 @@ IBenchmarkSuite[] suites =
     new ClusterSuite(),
     new ChaosSuite(),
     new PeersSuite(),
+    new LeakSuite("launch"),
+    new LeakSuite("restart"),
+    new LeakSuite("requests"),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--runs N] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N] [--counts N,N,…]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--runs N] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N] [--counts N,N,…] [--faults K,K] [--no-heap-trim]");
     Console.WriteLine("       --runs N runs the suite N times and reports the median of every figure (the JSON keeps each run)");
     Console.WriteLine("       UmhActors.Benchmarks plot FILE.json DIR   (redraws the charts of a kept JSON)");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
@@ -60,6 +64,11 @@ var minutes = Value("--minutes") is { } m ? double.Parse(m, System.Globalization
     : Value("--seconds") is { } sec ? double.Parse(sec, System.Globalization.CultureInfo.InvariantCulture) / 60 : (double?)null;
 var launches = Value("--launches") is { } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
 
+var faults = Value("--faults") is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null;
+
+// A/B switch: the library's heap trim after helper exits (on by default) off for this run.
+if (args.Contains("--no-heap-trim")) UmhActors.Native.Memory.NativeHeapTrim.Enabled = false;
+
 var counts = Value("--counts") is { } c
     ? c.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
     : null;
@@ -68,7 +77,7 @@ var runCount = Value("--runs") is { } r ? int.Parse(r, System.Globalization.Cult
 var runs = new List<IReadOnlyList<BenchmarkResult>>();
 for (var run = 1; run <= runCount; run++)
 {
-    runs.Add(await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches, counts)));
+    runs.Add(await suite.RunAsync(new BenchmarkOptions(quick, minutes, launches, counts, faults)));
     if (runCount > 1) ResultPrinter.Print($"{suite.Name} (run {run} of {runCount})", runs[^1]);
 }
 var results = RunMedians.Of(runs);

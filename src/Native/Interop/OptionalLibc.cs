@@ -26,6 +26,11 @@ internal static unsafe class OptionalLibc
     public static readonly delegate* unmanaged<int, int> PidfdGetPid =
         (delegate* unmanaged<int, int>)Lookup("pidfd_getpid");
 
+    /// <summary>glibc only (musl has no arenas to trim): returns the free pages inside malloc's
+    /// arenas to the kernel.</summary>
+    public static readonly delegate* unmanaged<nuint, int> MallocTrim =
+        (delegate* unmanaged<nuint, int>)Lookup("malloc_trim");
+
     private static nint Lookup(string name) =>
         NativeLibrary.TryGetExport(LibcHandle, name, out var address) ? address : 0;
 }

@@ -266,6 +266,8 @@ public sealed class HelperProcess : IDisposable, IAsyncDisposable
     private void OnReaped(ExitStatus exit)
     {
         _pidfd.Dispose();
+        // Restarts churn the runtime's native memory across many threads: give glibc's free pages back.
+        Memory.NativeHeapTrim.AfterHelperExit();
         if (Cgroup is not { } cgroup)
         {
             _exited.TrySetResult(exit);

@@ -24,7 +24,12 @@ internal sealed record ChaosReport(
     long RssAfterBytes,
     IReadOnlyList<ChaosSecond> Timeline)
 {
-    /// <summary>Host RSS growth from the start of the chaos to its end, in percent.</summary>
+    /// <summary>RSS after a compacting full GC only (the measure before issue 13's fix), at the
+    /// warm-up's end and at the end: it includes regions the GC has emptied but not yet decommitted.</summary>
+    public (long Before, long After) RssAfterCompactingGc { get; init; }
+
+    /// <summary>Host RSS growth from the end of the warm-up to the end, in percent (readings after an
+    /// aggressive full GC, which decommits what the GC holds free).</summary>
     public double RssGrowthPercent => RssBeforeBytes == 0 ? 0 : 100.0 * (RssAfterBytes - RssBeforeBytes) / RssBeforeBytes;
 
     /// <summary>Requests that got neither the right answer nor a typed failure.</summary>

@@ -77,8 +77,10 @@ internal sealed class ChaosRun
         var baselineFds = OpenFds();
         // RSS is compared from the end of a warm-up (a tenth of the run, at least 5 s) to the end:
         // the first seconds grow the heaps to their working size, which is not a leak. Both readings
-        // follow a full blocking GC, so garbage not yet collected at either moment does not count.
-        long baselineRss = 0;
+        // follow a full blocking GC, so garbage not yet collected at either moment does not count,
+        // and an aggressive one: a compacting GC leaves the regions it emptied committed, to be
+        // decommitted over the next seconds, so a reading right after it counts them at random.
+        long baselineRss = 0, baselineCompactingRss = 0;
         log($"chaos: {_settings.Helpers} helpers, {_settings.Callers} callers, {_settings.Duration.TotalSeconds:F0} s; fd reserve {reserve}, burst {_settings.BurstFds}; " +
             $"cgroups: {CgroupSupport.Current.IsAvailable}");
 
@@ -91,7 +93,8 @@ internal sealed class ChaosRun
         var rssBaseline = Task.Run(async () =>
         {
             await Task.Delay(warmUp, stop.Token).ContinueWith(_ => { });
-            Volatile.Write(ref baselineRss, RssAfterFullGc());
+            Volatile.Write(ref baselineCompactingRss, RssAfterFullGc());
+            Volatile.Write(ref baselineRss, RssAfterAggressiveGc());
         });
         var progress = Task.Run(async () =>
         {
@@ -101,6 +104,7 @@ internal sealed class ChaosRun
                 log($"  {clock.Elapsed.TotalSeconds,5:F0} s: {Interlocked.Read(ref _requests)} requests, {Interlocked.Read(ref _correct)} right, " +
                     $"{Interlocked.Read(ref _typedFailures)} typed failures, {_violations.Values.Sum()} violations, rss {RssBytes() >> 20} MiB, " +
                     $"managed heap {GC.GetTotalMemory(false) >> 20} MiB, threads {ThreadPool.ThreadCount}");
+                if (_settings.MemoryProbe is { } probe) log("    " + probe());
             }
         });
         await Task.WhenAll(callers.Append(monkey).Append(progress).Append(rssBaseline));
@@ -110,7 +114,8 @@ internal sealed class ChaosRun
         var recovered = 0;
         foreach (var helper in helpers)
             if (await ServesAsync(helper, TimeSpan.FromSeconds(30))) recovered++;
-        var endRss = RssAfterFullGc();
+        var endCompactingRss = RssAfterFullGc();
+        var endRss = RssAfterAggressiveGc();
         var fdsAfterChaos = OpenFds();
 
         foreach (var helper in helpers)
@@ -151,7 +156,10 @@ internal sealed class ChaosRun
             LeftFdsBeyondSlack: leftFds,
             RssBeforeBytes: baselineRss,
             RssAfterBytes: endRss,
-            Timeline: _timeline.Seconds());
+            Timeline: _timeline.Seconds())
+        {
+            RssAfterCompactingGc = (Volatile.Read(ref baselineCompactingRss), endCompactingRss),
+        };
     }
 
     // Kills by the monkey count as faults to restart from, not as an administrator's decision.
@@ -218,15 +226,16 @@ internal sealed class ChaosRun
 
     private async Task MonkeyAsync(IActorRef[] helpers, CancellationToken stop)
     {
-        var faults = new Func<IActorRef, Task<string?>>[]
+        var all = new (string Kind, Func<IActorRef, Task<string?>> Inject)[]
         {
-            h => SignalAsync(h, "SIGKILL", 9),
-            h => SignalAsync(h, "SIGSEGV", 11, 11),
-            h => SignalAsync(h, "SIGSTOP", 19),
-            h => InBandAsync(h, "crash", Array.Empty<int>()),
-            h => InBandAsync(h, "exit", new[] { 3 }),
-            h => FdBurstAsync(h, stop),
+            ("sigkill", h => SignalAsync(h, "SIGKILL", 9)),
+            ("sigsegv", h => SignalAsync(h, "SIGSEGV", 11, 11)),
+            ("sigstop", h => SignalAsync(h, "SIGSTOP", 19)),
+            ("crash", h => InBandAsync(h, "crash", Array.Empty<int>())),
+            ("exit", h => InBandAsync(h, "exit", new[] { 3 })),
+            ("fdburst", h => FdBurstAsync(h, stop)),
         };
+        var faults = all.Where(f => _settings.Faults is null || _settings.Faults.Contains(f.Kind)).Select(f => f.Inject).ToArray();
         while (!stop.IsCancellationRequested)
         {
             await Task.Delay(_settings.FaultInterval, stop).ContinueWith(_ => { });
@@ -399,6 +408,16 @@ internal sealed class ChaosRun
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         return RssBytes();
+    }
+
+    // Aggressive: the GC decommits every region it holds free before returning.
+    private static long RssAfterAggressiveGc()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var rss = RssBytes();
+        Console.Error.WriteLine($"chaos: after an aggressive GC: rss {rss / 1048576.0:F1} MiB, managed live {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, " +
+            $"GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MiB");
+        return rss;
     }
 
     private static long RssBytes()

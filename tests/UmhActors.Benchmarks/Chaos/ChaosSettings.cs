@@ -23,6 +23,14 @@ internal sealed record ChaosSettings(TimeSpan Duration)
     /// threads, lazily opened files).</summary>
     public int FdSlack { get; init; } = 16;
 
+    /// <summary>The fault kinds to inject (<c>sigkill</c>, <c>sigsegv</c>, <c>sigstop</c>, <c>crash</c>,
+    /// <c>exit</c>, <c>fdburst</c>); null: all of them. Lets a run find which kind costs what.</summary>
+    public IReadOnlySet<string>? Faults { get; init; }
+
+    /// <summary>A reading of where the host's memory is, logged with each progress line (the
+    /// benchmark passes one; null: none).</summary>
+    public Func<string>? MemoryProbe { get; init; }
+
     /// <summary>Seed of the fault and caller choices.</summary>
     public int Seed { get; init; } = 13;
 }

@@ -27,7 +27,7 @@ internal sealed class ChaosSuite : IBenchmarkSuite
         ChaosReport report;
         try
         {
-            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration), Console.WriteLine);
+            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration) { Faults = options.Faults, MemoryProbe = () => MemoryProbe.Read().ToString() }, Console.WriteLine);
         }
         finally
         {
@@ -53,6 +53,8 @@ internal sealed class ChaosSuite : IBenchmarkSuite
             BenchmarkResult.Value("rss_before_mib", report.RssBeforeBytes / 1048576.0),
             BenchmarkResult.Value("rss_after_mib", report.RssAfterBytes / 1048576.0),
             BenchmarkResult.Value("rss_growth_pct", report.RssGrowthPercent),
+            BenchmarkResult.Value("rss_before_compacting_gc_mib", report.RssAfterCompactingGc.Before / 1048576.0),
+            BenchmarkResult.Value("rss_after_compacting_gc_mib", report.RssAfterCompactingGc.After / 1048576.0),
             BenchmarkResult.Value("invariants_broken", broken.Count),
         };
         results.AddRange(report.Faults.Select(f => BenchmarkResult.Value("fault " + f.Key, f.Value)));
