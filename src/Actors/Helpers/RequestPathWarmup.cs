@@ -23,6 +23,9 @@ internal static class RequestPathWarmup
     public static void Prepare()
     {
         HelperLauncher.Prepare();
+        // Now, not at the first launch: the runtime aborts the process ("Out of memory.") when it
+        // cannot start a thread, and the first launch may meet an fd shortage.
+        SpawnThreads.Prepare();
         if (s_typesPrepared) return;
         lock (s_gate)
         {

@@ -23,6 +23,14 @@ internal static class SpawnThreads
     /// <summary>Threads started so far (they start on first use).</summary>
     internal static int Started => Volatile.Read(ref s_started);
 
+    /// <summary>Starts the spawn threads ahead of the first launch (the ActorSystem extension does, at
+    /// start): a thread the runtime cannot start for want of fds aborts the process instead of
+    /// throwing, so they must not first be needed while fds run short.</summary>
+    internal static void Prepare()
+    {
+        if (Volatile.Read(ref s_started) < Count) TryStartThreads();
+    }
+
     /// <summary>Queues <paramref name="work"/> (which must not throw) for a spawn thread. When no
     /// spawn thread can be started (the runtime refused a new thread), runs it on the caller.</summary>
     public static void Run(Action work)
