@@ -15,11 +15,11 @@ namespace UmhActors.Helpers;
 /// <para>How the answer comes back, chosen once per client from <see cref="Helper"/>: the request is
 /// always a Tell to the actor and the answer a Tell to the request's sender; only the sender differs.
 /// When the target is certain to answer in this process (a local <see cref="HelperActor"/> or
-/// <see cref="Hosting.HelperPoolActor"/>, alone or behind one of Akka's local pool routers), the sender
+/// <see cref="Hosting.HelperPoolActor"/>, which forwards to its local children), the sender
 /// is a light one-shot reply ref that is not registered anywhere and completes the call's task, its
 /// continuation running on the thread pool (never on the helper's reactor thread that answered). Any
-/// other target (a shard region, a remote ref, a cluster or remote router, an actor of your own that
-/// may forward) gets Akka's Ask, whose temp actor is registered by name and so can be answered from
+/// other target (a shard region, a remote ref, any Akka router, an actor of your own that may
+/// forward) gets Akka's Ask, whose temp actor is registered by name and so can be answered from
 /// another node. Both give the same results, exceptions, timeouts and cancellation; the local one
 /// saves the temp actor's registration, the Ask's timer and the continuation on the answering thread.
 /// Its deadlines are kept by one shared sweep (every 50 ms), so a timed-out call ends up to 50 ms
@@ -43,11 +43,19 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
 {
     private static readonly TimeSpan AskGrace = TimeSpan.FromSeconds(5);
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
-    private readonly IActorRefProvider? _provider = LocalReplyTargets.AnswersLocally(helper) ? ((IInternalActorRef)helper).Provider : null;
+    private bool _localReplies = LocalReplyTargets.AnswersLocally(helper);
 
     /// <summary>Whether requests go with a light local reply ref (true) or Akka's Ask (false); see the
     /// class remarks.</summary>
-    internal bool UsesLocalReplies => _provider is not null;
+    internal bool UsesLocalReplies => _localReplies;
+
+    /// <summary>For tests and benchmarks: overrides the choice of <see cref="UsesLocalReplies"/> (a local
+    /// reply ref for a target that would not get one must still answer in this process).</summary>
+    internal HelperClient WithLocalReplies(bool local)
+    {
+        _localReplies = local;
+        return this;
+    }
 
     /// <summary>A client for the same helper whose params and results use <paramref name="resolver"/>
     /// first, then the standard resolver: for types with hand-written or ahead-of-time generated
@@ -160,7 +168,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
             }
         }
 
-        var reply = new LocalReply(_provider!, Helper.Path.ToString(), timeout);
+        var reply = new LocalReply(((IInternalActorRef)Helper).Provider, Helper, timeout);
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static (state, token) => ((LocalReply)state!).Cancel(token), reply)
             : default;

@@ -19,10 +19,10 @@ internal sealed class LocalReply : MinimalActorRef
 {
     private readonly TaskCompletionSource<object> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IActorRefProvider _provider;
-    private readonly string _target;
+    private readonly IActorRef _target;
     private ActorPath? _path;
 
-    public LocalReply(IActorRefProvider provider, string target, TimeSpan? timeout)
+    public LocalReply(IActorRefProvider provider, IActorRef target, TimeSpan? timeout)
     {
         _provider = provider;
         _target = target;
@@ -60,7 +60,7 @@ internal sealed class LocalReply : MinimalActorRef
 
     /// <summary>The deadline passed with no answer: fail as Akka's Ask would.</summary>
     public void Expire() =>
-        _answer.TrySetException(new AskTimeoutException($"Timeout after {Timeout} seconds: no answer from {_target}"));
+        _answer.TrySetException(new AskTimeoutException($"Timeout after {Timeout} seconds: no answer from {_target.Path}"));
 
     public void Cancel(CancellationToken token) => _answer.TrySetCanceled(token);
 }

@@ -14,16 +14,14 @@ namespace UmhActors.Helpers;
 internal static class LocalReplyTargets
 {
     /// <summary>True for a local <see cref="HelperActor"/> or <see cref="HelperPoolActor"/> (whose
-    /// routees are its local children), alone or behind a local pool router of Akka's own
-    /// (<c>Akka.Routing</c>: its routees are local children; cluster and remote pools are not).</summary>
+    /// routees are its local children, which it forwards to). Akka routers get false, local pools
+    /// included: Akka's public API does not tell what their routees are.</summary>
     public static bool AnswersLocally(IActorRef target)
     {
         if (target is not ActorRefWithCell { Underlying: { } cell } || target is not IActorRefScope { IsLocal: true }) return false;
         var props = cell.Props;
-        if (props.Deploy.Scope is RemoteScope) return false;
-        var router = props.RouterConfig;
-        var localRouting = router is null or NoRouter
-            || (router is Pool && router.GetType().Assembly == typeof(Pool).Assembly);
-        return localRouting && (props.Type == typeof(HelperActor) || props.Type == typeof(HelperPoolActor));
+        return props.RouterConfig is null or NoRouter
+            && props.Deploy.Scope is not RemoteScope
+            && (props.Type == typeof(HelperActor) || props.Type == typeof(HelperPoolActor));
     }
 }
