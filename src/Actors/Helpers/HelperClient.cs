@@ -21,9 +21,8 @@ namespace UmhActors.Helpers;
 /// other target (a shard region, a remote ref, any Akka router, an actor of your own that may
 /// forward) gets Akka's Ask, whose temp actor is registered by name and so can be answered from
 /// another node. Both give the same results, exceptions, timeouts and cancellation; the local one
-/// saves the temp actor's registration, the Ask's timer and the continuation on the answering thread.
-/// Its deadlines are kept by one shared sweep (every 50 ms), so a timed-out call ends up to 50 ms
-/// after its deadline.</para>
+/// saves the temp actor's registration by name and the continuation on the answering thread.
+/// Its deadline timers are reused per thread (no timer allocated per call once warm).</para>
 /// <para>The Ask's own timeout follows the request's: its <see cref="HelperRequest.Timeout"/> plus a
 /// grace of 5 s (the actor fails the request at its deadline, so the grace only matters when the
 /// actor is gone or its mailbox is far behind); none for <see cref="Timeout.InfiniteTimeSpan"/> or
@@ -169,7 +168,9 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         }
 
         var reply = new LocalReply(((IInternalActorRef)Helper).Provider, Helper, timeout);
-        using var registration = cancellationToken.CanBeCanceled
+        var deadline = timeout is { } wait ? ReplyDeadlineTimers.Rent(wait) : null;
+        var expiry = deadline?.Token.UnsafeRegister(static state => ((LocalReply)state!).Expire(), reply) ?? default;
+        var cancellation = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static (state, token) => ((LocalReply)state!).Cancel(token), reply)
             : default;
         Helper.Tell(message, reply);
@@ -181,6 +182,12 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         {
             Helper.Tell(new CancelHelperRequest(reply));
             throw;
+        }
+        finally
+        {
+            cancellation.Dispose();
+            expiry.Dispose();
+            if (deadline is not null) ReplyDeadlineTimers.Return(deadline);
         }
     }
 

@@ -27,22 +27,13 @@ internal sealed class LocalReply : MinimalActorRef
         _provider = provider;
         _target = target;
         Timeout = timeout;
-        if (timeout is not { } t) return;
-        // The deadline is set before the sweeper can see this reply (it is added last).
-        DeadlineTimestamp = LocalReplyDeadlines.DeadlineAfter(t);
-        LocalReplyDeadlines.Add(this);
     }
 
     /// <summary>The wait this reply allows (null: none, the caller's token is the way out).</summary>
     public TimeSpan? Timeout { get; }
 
-    /// <summary>When <see cref="LocalReplyDeadlines"/> fails the wait (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
-    public long DeadlineTimestamp { get; }
-
     /// <summary>Completes with the first answer: the response, or a <see cref="Status.Failure"/>.</summary>
     public Task<object> Answer => _answer.Task;
-
-    public bool IsCompleted => _answer.Task.IsCompleted;
 
     public override ActorPath Path
     {
