@@ -9,9 +9,20 @@ namespace UmhActors.Helpers;
 
 /// <summary>
 /// A typed front for a <see cref="HelperActor"/> (or anything answering <see cref="HelperRequest"/>,
-/// such as a router or shard region): Ask, then unwrap the answer or throw the typed failure.
+/// such as a router or shard region): send, wait for the answer, then unwrap it or throw the typed failure.
 /// </summary>
 /// <remarks>
+/// <para>How the answer comes back, chosen once per client from <see cref="Helper"/>: the request is
+/// always a Tell to the actor and the answer a Tell to the request's sender; only the sender differs.
+/// When the target is certain to answer in this process (a local <see cref="HelperActor"/> or
+/// <see cref="Hosting.HelperPoolActor"/>, which forwards to its local children), the sender
+/// is a light one-shot reply ref that is not registered anywhere and completes the call's task, its
+/// continuation running on the thread pool (never on the helper's reactor thread that answered). Any
+/// other target (a shard region, a remote ref, any Akka router, an actor of your own that may
+/// forward) gets Akka's Ask, whose temp actor is registered by name and so can be answered from
+/// another node. Both give the same results, exceptions, timeouts and cancellation; the local one
+/// saves the temp actor's registration by name and the continuation on the answering thread.
+/// Its deadline timers are reused per thread (no timer allocated per call once warm).</para>
 /// <para>The Ask's own timeout follows the request's: its <see cref="HelperRequest.Timeout"/> plus a
 /// grace of 5 s (the actor fails the request at its deadline, so the grace only matters when the
 /// actor is gone or its mailbox is far behind); none for <see cref="Timeout.InfiniteTimeSpan"/> or
@@ -31,6 +42,19 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
 {
     private static readonly TimeSpan AskGrace = TimeSpan.FromSeconds(5);
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
+    private bool _localReplies = LocalReplyTargets.AnswersLocally(helper);
+
+    /// <summary>Whether requests go with a light local reply ref (true) or Akka's Ask (false); see the
+    /// class remarks.</summary>
+    internal bool UsesLocalReplies => _localReplies;
+
+    /// <summary>For tests and benchmarks: overrides the choice of <see cref="UsesLocalReplies"/> (a local
+    /// reply ref for a target that would not get one must still answer in this process).</summary>
+    internal HelperClient WithLocalReplies(bool local)
+    {
+        _localReplies = local;
+        return this;
+    }
 
     /// <summary>A client for the same helper whose params and results use <paramref name="resolver"/>
     /// first, then the standard resolver: for types with hand-written or ahead-of-time generated
@@ -70,22 +94,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        IActorRef? requester = null;
-        object answer;
-        try
-        {
-            answer = await Helper.Ask<object>(sender =>
-            {
-                requester = sender;
-                return request;
-            }, AskTimeoutFor(request), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
-        {
-            // The caller stops waiting: so does the request, or it would hold a slot and run on.
-            Helper.Tell(new CancelHelperRequest(requester!));
-            throw;
-        }
+        var answer = await RequestAsync(request, AskTimeoutFor(request), cancellationToken).ConfigureAwait(false);
         switch (answer)
         {
             case HelperResponse response:
@@ -120,22 +129,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
             ArgumentNullException.ThrowIfNull(request, nameof(requests));
             if (askTimeout is { } longest) askTimeout = AskTimeoutFor(request) is { } t ? (t > longest ? t : longest) : null;
         }
-        var batch = new HelperRequestBatch(requests);
-        IActorRef? requester = null;
-        object answer;
-        try
-        {
-            answer = await Helper.Ask<object>(sender =>
-            {
-                requester = sender;
-                return batch;
-            }, askTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
-        {
-            Helper.Tell(new CancelHelperRequest(requester!));
-            throw;
-        }
+        var answer = await RequestAsync(new HelperRequestBatch(requests), askTimeout, cancellationToken).ConfigureAwait(false);
         switch (answer)
         {
             case HelperBatchResponse response:
@@ -145,6 +139,55 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
                 throw failure.Cause;
             default:
                 throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
+        }
+    }
+
+    /// <summary>Sends <paramref name="message"/> (a request or a batch) and waits for the answer up to
+    /// <paramref name="timeout"/>: with a <see cref="LocalReply"/> when the target answers in this
+    /// process, else with Akka's Ask. Either way, when the caller stops waiting (token or timeout) the
+    /// actor is told to cancel what it still holds of the sender's.</summary>
+    private async Task<object> RequestAsync(object message, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (!UsesLocalReplies)
+        {
+            IActorRef? requester = null;
+            try
+            {
+                return await Helper.Ask<object>(sender =>
+                {
+                    requester = sender;
+                    return message;
+                }, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
+            {
+                // The caller stops waiting: so does the request, or it would hold a slot and run on.
+                Helper.Tell(new CancelHelperRequest(requester!));
+                throw;
+            }
+        }
+
+        var reply = new LocalReply(((IInternalActorRef)Helper).Provider, Helper, timeout);
+        var deadline = timeout is { } wait ? ReplyDeadlineTimers.Rent(wait) : null;
+        var expiry = deadline?.Token.UnsafeRegister(static state => ((LocalReply)state!).Expire(), reply) ?? default;
+        var cancellation = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static (state, token) => ((LocalReply)state!).Cancel(token), reply)
+            : default;
+        Helper.Tell(message, reply);
+        try
+        {
+            return await reply.Answer.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException)
+        {
+            Helper.Tell(new CancelHelperRequest(reply));
+            throw;
+        }
+        finally
+        {
+            cancellation.Dispose();
+            expiry.Dispose();
+            if (deadline is not null) ReplyDeadlineTimers.Return(deadline);
         }
     }
 

@@ -9,13 +9,13 @@ namespace UmhActors.Benchmarks.Suites;
 
 /// <summary>
 /// Request/response round trips of a 32-byte echo with the NativeAOT test helper:
-/// <c>actor</c> (Ask through <see cref="HelperActor"/>, default options; <c>actor_no_poll</c> is the
+/// <c>actor</c> (<see cref="HelperClient.SendAsync"/> to a <see cref="HelperActor"/>, default options; <c>actor_no_poll</c> is the
 /// same with response polling off), <c>raw</c> (the same binary over two
 /// blocking pipes on a dedicated thread, no actor, no reactor: the floor) and <c>process</c>
 /// (System.Diagnostics.Process standard streams with async reads and writes, as a service would
 /// use them by hand; <c>process_blocking</c> is the same with blocking calls, for reference). Latencies are measured in blocks of rounds, the variants rotating block
 /// by block so that a noisy moment hits all of them;
-/// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>: one Ask per
+/// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>: one <see cref="HelperClient.SendAsync"/> per
 /// request; <c>actor_batch_pipelined</c>: the window as one <see cref="HelperRequestBatch"/> through
 /// <see cref="HelperClient.SendBatchAsync"/>; <c>raw_pipelined</c>).
 /// </summary>
@@ -39,6 +39,9 @@ internal sealed class RttSuite : IBenchmarkSuite
             var actorNoPoll = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithResponsePollBudget(TimeSpan.Zero)));
             await WaitReadyAsync(actorNoPoll);
             var request = new HelperRequest("echo", payload);
+            // The actor variants call through HelperClient.SendAsync, as an application would.
+            var actorClient = new HelperClient(actor);
+            var noPollClient = new HelperClient(actorNoPoll);
 
             // rtt --seconds N: only the actor's pipelined variant (RTT_PROFILE=batch: the batch one), for N seconds, for a profiler to
             // sample (dotnet-trace collect -- ... rtt --seconds 20); no figures are reported.
@@ -54,7 +57,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                 while (Stopwatch.GetTimestamp() < until)
                 {
                     if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
-                    else await Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request)));
+                    else await Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request)));
                     done += Window;
                 }
                 Console.WriteLine($"  profile: {(profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s");
@@ -89,7 +92,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                     for (var j = 0; j < count; j++)
                     {
                         var start = Stopwatch.GetTimestamp();
-                        await actor.Ask<HelperResponse>(request);
+                        await actorClient.SendAsync(request);
                         samples?.Add(BenchHelper.Us(start));
                     }
                 },
@@ -128,7 +131,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                     for (var j = 0; j < count; j++)
                     {
                         var start = Stopwatch.GetTimestamp();
-                        await actorNoPoll.Ask<HelperResponse>(request);
+                        await noPollClient.SendAsync(request);
                         samples?.Add(BenchHelper.Us(start));
                     }
                 },
@@ -161,7 +164,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                     rawClient.ReadResponses(Window);
                     return Task.CompletedTask;
                 })),
-                async () => actorPerS.Add(await Pipelined(total, () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request))))),
+                async () => actorPerS.Add(await Pipelined(total, () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request))))),
                 async () => batchPerS.Add(await Pipelined(total, async () =>
                 {
                     var results = await client.SendBatchAsync(windowOfRequests);
