@@ -8,7 +8,9 @@ namespace ClusterExample;
 /// undelivered in a shard hand-off, so a leave or a down costs latency, not answers.</summary>
 internal sealed class ShoutClient(IActorRef region, int entities, int callers)
 {
-    private readonly ShardedHelperClient _client = new(region);
+    // 10 s: a request lost with a member that dies before it is downed (about 3 s here) fails then,
+    // instead of after the client's default minute.
+    private readonly ShardedHelperClient _client = new(region, TimeSpan.FromSeconds(10));
 
     private long _answered, _failed, _wrong;
 
