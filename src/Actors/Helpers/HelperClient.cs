@@ -95,16 +95,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         var answer = await RequestAsync(request, AskTimeoutFor(request), cancellationToken).ConfigureAwait(false);
-        switch (answer)
-        {
-            case HelperResponse response:
-                return response;
-            case Status.Failure failure:
-                ExceptionDispatchInfo.Throw(failure.Cause);
-                throw failure.Cause;
-            default:
-                throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
-        }
+        return Expect<HelperResponse>(answer);
     }
 
     /// <summary>Sends <paramref name="requests"/> as one <see cref="HelperRequestBatch"/> (one Ask for
@@ -130,16 +121,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
             if (askTimeout is { } longest) askTimeout = AskTimeoutFor(request) is { } t ? (t > longest ? t : longest) : null;
         }
         var answer = await RequestAsync(new HelperRequestBatch(requests), askTimeout, cancellationToken).ConfigureAwait(false);
-        switch (answer)
-        {
-            case HelperBatchResponse response:
-                return response.Results;
-            case Status.Failure failure:
-                ExceptionDispatchInfo.Throw(failure.Cause);
-                throw failure.Cause;
-            default:
-                throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
-        }
+        return Expect<HelperBatchResponse>(answer).Results;
     }
 
     /// <summary>Sends <paramref name="message"/> (a request or a batch) and waits for the answer up to
@@ -223,16 +205,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         }
         await stopWatching.CancelAsync().ConfigureAwait(false);
         var answer = await ask.ConfigureAwait(false);
-        switch (answer)
-        {
-            case HelperReady ready:
-                return ready;
-            case Status.Failure failure:
-                ExceptionDispatchInfo.Throw(failure.Cause);
-                throw failure.Cause;
-            default:
-                throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}");
-        }
+        return Expect<HelperReady>(answer);
     }
 
     /// <summary>Stops the actor (<see cref="StopHelper"/>) and completes once its helper is gone:
@@ -250,5 +223,20 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         // Beyond the longest timer wait there is no Ask timeout: the caller's token is the way out.
         if (timeout == Timeout.InfiniteTimeSpan || timeout > HelperOptions.MaxRequestTimeout - AskGrace) return null;
         return timeout + AskGrace;
+    }
+
+    // The answer the actor sends for this call, the typed failure it sent thrown as itself, or a
+    // clear error for anything else.
+    private T Expect<T>(object answer) => answer switch
+    {
+        T expected => expected,
+        Status.Failure failure => Rethrow<T>(failure.Cause),
+        _ => throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}"),
+    };
+
+    private static T Rethrow<T>(Exception cause)
+    {
+        ExceptionDispatchInfo.Throw(cause);
+        throw cause;
     }
 }
