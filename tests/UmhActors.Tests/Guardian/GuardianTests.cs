@@ -32,12 +32,16 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output,
     {
         await Guardian.FreezeAsync(Patience);
         var helpers = new List<IActorRef>();
+        var queued = new List<Akka.TestKit.TestProbe>();
         for (var i = 0; i < 3; i++)
         {
-            // One thread runs all three actors, so each launches as soon as its permit is its turn:
-            // the order of their pids is the order the guardian released them.
             helpers.Add(Sys.ActorOf(HelperActor.Props(TestHelperBlob.Instance).WithDispatcher("one-thread-dispatcher"), $"frozen-{i}"));
-            await AwaitConditionAsync(async () => (await Guardian.GetStatusAsync()).Waiting == helpers.Count, Patience);
+            // A launcher of our own queues behind each helper: its permit id shows the release order
+            // (spawns then run in parallel on the spawn threads, so pids no longer would).
+            var launcher = CreateTestProbe();
+            Guardian.Actor.Tell(new RequestLaunchPermit(false, TimeSpan.FromMinutes(1)), launcher.Ref);
+            queued.Add(launcher);
+            await AwaitConditionAsync(async () => (await Guardian.GetStatusAsync()).Waiting == 2 * (i + 1), Patience);
         }
         foreach (var helper in helpers)
             Assert.Equal(0, (await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)).Pid);
@@ -46,11 +50,11 @@ public sealed class GuardianTests(ITestOutputHelper output) : HelperSpec(output,
         var pids = new List<int>();
         foreach (var helper in helpers) pids.Add(await WaitReadyAsync(helper));
         Assert.All(pids, pid => Assert.True(pid > 0));
-        // Pids are handed out in increasing order, wrapping at pid_max: each next pid lies less
-        // than half the pid space ahead of the one before.
-        var pidMax = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max"));
-        Assert.True(pids.Zip(pids.Skip(1)).All(p => (p.Second - p.First + pidMax) % pidMax < pidMax / 2),
-            $"launched out of order: pids {string.Join(", ", pids)}");
+        // The guardian numbers its permits as it grants them: the launchers queued in order were
+        // released in order.
+        var permits = queued.Select(launcher => launcher.ExpectMsg<LaunchPermitGranted>(Patience).PermitId).ToList();
+        Assert.True(permits.Zip(permits.Skip(1)).All(p => p.First < p.Second), $"released out of order: permits {string.Join(", ", permits)}");
+        foreach (var (launcher, permit) in queued.Zip(permits)) Guardian.Actor.Tell(new ReturnLaunchPermit(permit), launcher.Ref);
     }
 
     [Fact]
