@@ -21,8 +21,10 @@ namespace UmhActors.Helpers;
 /// other target (a shard region, a remote ref, any Akka router, an actor of your own that may
 /// forward) gets Akka's Ask, whose temp actor is registered by name and so can be answered from
 /// another node. Both give the same results, exceptions, timeouts and cancellation; the local one
-/// saves the temp actor's registration by name and the continuation on the answering thread.
-/// Its deadline timers are reused per thread (no timer allocated per call once warm).</para>
+/// saves the temp actor's registration by name, the continuation on the answering thread, and the
+/// async method between the caller and the answer: the call's task is completed with the response (or
+/// fails with the typed failure) by a thread-pool work item, one for all the answers of a read from the
+/// helper. Its deadline is a link in a swept list (<see cref="ReplyDeadlines"/>), not a timer per call.</para>
 /// <para>The Ask's own timeout follows the request's: its <see cref="HelperRequest.Timeout"/> plus a
 /// grace of 5 s (the actor fails the request at its deadline, so the grace only matters when the
 /// actor is gone or its mailbox is far behind); none for <see cref="Timeout.InfiniteTimeSpan"/> or
@@ -90,12 +92,15 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled
     /// (the request was cancelled at the helper too).</exception>
     /// <exception cref="InvalidHelperRequestException">The request breaks the helper's limits; it was not sent.</exception>
-    public async Task<HelperResponse> SendAsync(HelperRequest request, CancellationToken cancellationToken = default)
+    public Task<HelperResponse> SendAsync(HelperRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        cancellationToken.ThrowIfCancellationRequested();
-        var answer = await RequestAsync(request, AskTimeoutFor(request), cancellationToken).ConfigureAwait(false);
-        return Expect<HelperResponse>(answer);
+        // As an async method would: every failure, argument errors included, in the returned task.
+        if (request is null) return Task.FromException<HelperResponse>(new ArgumentNullException(nameof(request)));
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<HelperResponse>(cancellationToken);
+        // The local path's task is the caller's own: no async method in between, one object graph per call.
+        return UsesLocalReplies
+            ? SendLocal<HelperResponse>(request, AskTimeoutFor(request), cancellationToken)
+            : AskAsync<HelperResponse>(request, AskTimeoutFor(request), cancellationToken);
     }
 
     /// <summary>Sends <paramref name="requests"/> as one <see cref="HelperRequestBatch"/> (one Ask for
@@ -120,57 +125,47 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
             ArgumentNullException.ThrowIfNull(request, nameof(requests));
             if (askTimeout is { } longest) askTimeout = AskTimeoutFor(request) is { } t ? (t > longest ? t : longest) : null;
         }
-        var answer = await RequestAsync(new HelperRequestBatch(requests), askTimeout, cancellationToken).ConfigureAwait(false);
-        return Expect<HelperBatchResponse>(answer).Results;
+        var batch = new HelperRequestBatch(requests);
+        var answer = UsesLocalReplies
+            ? await SendLocal<HelperBatchResponse>(batch, askTimeout, cancellationToken).ConfigureAwait(false)
+            : await AskAsync<HelperBatchResponse>(batch, askTimeout, cancellationToken).ConfigureAwait(false);
+        return answer.Results;
     }
 
-    /// <summary>Sends <paramref name="message"/> (a request or a batch) and waits for the answer up to
-    /// <paramref name="timeout"/>: with a <see cref="LocalReply"/> when the target answers in this
-    /// process, else with Akka's Ask. Either way, when the caller stops waiting (token or timeout) the
-    /// actor is told to cancel what it still holds of the sender's.</summary>
-    private async Task<object> RequestAsync(object message, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="message"/> (a request or a batch) with a <see cref="LocalReply{T}"/>
+    /// as its sender, for a target that answers in this process: the reply's task is the call's. Its
+    /// deadline (<paramref name="timeout"/>) and the caller's token cancel the request at the actor
+    /// when they come first.</summary>
+    private Task<T> SendLocal<T>(object message, TimeSpan? timeout, CancellationToken cancellationToken) where T : class
     {
-        if (!UsesLocalReplies)
-        {
-            IActorRef? requester = null;
-            try
-            {
-                return await Helper.Ask<object>(sender =>
-                {
-                    requester = sender;
-                    return message;
-                }, timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
-            {
-                // The caller stops waiting: so does the request, or it would hold a slot and run on.
-                Helper.Tell(new CancelHelperRequest(requester!));
-                throw;
-            }
-        }
-
-        var reply = new LocalReply(((IInternalActorRef)Helper).Provider, Helper, timeout);
-        var deadline = timeout is { } wait ? ReplyDeadlineTimers.Rent(wait) : null;
-        var expiry = deadline?.Token.UnsafeRegister(static state => ((LocalReply)state!).Expire(), reply) ?? default;
-        var cancellation = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static (state, token) => ((LocalReply)state!).Cancel(token), reply)
-            : default;
+        var reply = new LocalReply<T>(((IInternalActorRef)Helper).Provider, Helper, timeout);
         Helper.Tell(message, reply);
+        reply.Arm(cancellationToken);
+        return reply.Task;
+    }
+
+    /// <summary>Sends <paramref name="message"/> (a request or a batch) with Akka's Ask and waits for
+    /// the answer up to <paramref name="timeout"/>; when the caller stops waiting (token or timeout)
+    /// the actor is told to cancel what it still holds of the Ask's.</summary>
+    private async Task<T> AskAsync<T>(object message, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        IActorRef? requester = null;
+        object answer;
         try
         {
-            return await reply.Answer.ConfigureAwait(false);
+            answer = await Helper.Ask<object>(sender =>
+            {
+                requester = sender;
+                return message;
+            }, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException)
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException && requester is not null)
         {
-            Helper.Tell(new CancelHelperRequest(reply));
+            // The caller stops waiting: so does the request, or it would hold a slot and run on.
+            Helper.Tell(new CancelHelperRequest(requester!));
             throw;
         }
-        finally
-        {
-            cancellation.Dispose();
-            expiry.Dispose();
-            if (deadline is not null) ReplyDeadlineTimers.Return(deadline);
-        }
+        return Expect<T>(answer);
     }
 
     private static readonly TimeSpan StoppedAnswerGrace = TimeSpan.FromMilliseconds(500);

@@ -37,6 +37,9 @@ internal sealed class HelperFrameReceiver(
     private bool _completedAny;
     private int _unwrittenRefusals;
     private bool _flooded;
+    private const int InitialCompletions = 16;
+    private LocalReply[]? _completions;
+    private int _completionCount;
 
     /// <summary>Requests answered so far; the actor reads it to free in-flight slots.</summary>
     public int Answered;
@@ -107,11 +110,46 @@ internal sealed class HelperFrameReceiver(
 
     public void OnReadBatchEnd()
     {
+        ScheduleCompletions();
         if (_completedAny && ActorHasQueue) actor.Tell(SlotsFreed.Instance);
         _completedAny = false;
     }
 
-    public void OnClosed(ChannelClosure closure) => actor.Tell(new ChannelClosed(generation, closure));
+    public void OnClosed(ChannelClosure closure)
+    {
+        ScheduleCompletions();
+        actor.Tell(new ChannelClosed(generation, closure));
+    }
+
+    // The answers of a read go to their callers together: one thread-pool work item for the lot
+    // (see ReplyCompletionBatch), never a caller's continuation on this thread.
+    private void ScheduleCompletions()
+    {
+        if (_completions is not { } completions) return;
+        var count = _completionCount;
+        _completions = null;
+        _completionCount = 0;
+        ReplyCompletionBatch.Schedule(completions, count);
+    }
+
+    // Ends a request with its answer: a local reply's answer is recorded now and its caller's task
+    // completed with the others of this read; any other sender is told as usual.
+    private void Deliver(PendingRequest request, object answer)
+    {
+        if (request.Batch is not null || request.Sender is not LocalReply reply)
+        {
+            request.Reply(answer);
+            return;
+        }
+        if (!reply.TryAnswer(answer)) return; // its deadline or its caller's token came first
+        var completions = _completions ??= new LocalReply[InitialCompletions];
+        if (_completionCount == completions.Length)
+        {
+            Array.Resize(ref completions, completions.Length * 2);
+            _completions = completions;
+        }
+        completions[_completionCount++] = reply;
+    }
 
     private void Answer(in Frame frame)
     {
@@ -131,17 +169,17 @@ internal sealed class HelperFrameReceiver(
             }
             catch (ProtocolViolationException violation)
             {
-                request.Reply(new Status.Failure(violation));
+                Deliver(request, new Status.Failure(violation));
                 _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Failed, request.Activity);
                 actor.Tell(new ViolationDetected(generation, violation));
                 return;
             }
-            request.Reply(new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
+            Deliver(request, new Status.Failure(new HelperErrorException(helperName, request.Method, error)));
             _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Error, request.Activity);
         }
         else
         {
-            request.Reply(new HelperResponse(frame.Result.ToArray()));
+            Deliver(request, new HelperResponse(frame.Result.ToArray()));
             _metrics.RequestEnded(helperName, request.Method, request.AcceptedAt, RequestOutcome.Ok, request.Activity);
         }
     }

@@ -158,7 +158,7 @@ public sealed class FrameChannel : IDisposable
         {
             if (_readClosed) return false;
             ChannelClosure? closure = null;
-            var delivered = false;
+            var deliveredBefore = _framesDelivered;
             try
             {
                 while (closure is null)
@@ -173,7 +173,7 @@ public sealed class FrameChannel : IDisposable
                         break;
                     }
                     _filled += count;
-                    delivered |= DecodeAvailable(buffer);
+                    DecodeAvailable(buffer);
                     // A short read emptied the pipe; whatever the helper writes next raises a new
                     // edge, so the read that would only say EAGAIN is skipped. Not after a hang-up:
                     // end of stream raises no edge of its own when it came with the last bytes.
@@ -188,31 +188,33 @@ public sealed class FrameChannel : IDisposable
             {
                 closure = new ChannelClosure(null, e);
             }
+            finally
+            {
+                // Every frame delivered is followed by a batch end, even when decoding the next one
+                // failed or the receiver threw: it is where the receiver hands the read's answers on.
+                if (_framesDelivered != deliveredBefore) _receiver.OnReadBatchEnd();
+            }
             // Nothing was pending (a poll, or a spurious edge): an idle helper holds no buffer.
             if (_filled == 0 && closure is null) ReturnBuffer();
-            if (delivered) _receiver.OnReadBatchEnd();
             if (closure is not null) Close(closure);
-            return delivered;
+            return _framesDelivered != deliveredBefore;
         }
     }
 
-    private bool DecodeAvailable(byte[] buffer)
+    private void DecodeAvailable(byte[] buffer)
     {
         var sequence = new ReadOnlySequence<byte>(buffer, 0, _filled);
-        var any = false;
         while (_decoder.TryDecode(ref sequence, out var frame))
         {
             // Counted first: whoever the receiver hands the frame to already sees it counted.
             Volatile.Write(ref _framesDelivered, _framesDelivered + 1);
             _receiver.OnFrame(frame);
-            any = true;
         }
         var remaining = (int)sequence.Length;
         if (remaining > 0 && remaining != _filled)
             buffer.AsSpan(_filled - remaining, remaining).CopyTo(buffer);
         _filled = remaining;
         if (_filled == 0) ReturnBuffer();
-        return any;
     }
 
     private byte[] RentedBuffer()

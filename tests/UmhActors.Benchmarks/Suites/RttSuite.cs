@@ -54,13 +54,18 @@ internal sealed class RttSuite : IBenchmarkSuite
                 var profileClient = new HelperClient(actor);
                 var profileWindow = Enumerable.Repeat(request, Window).ToArray();
                 var profileStart = Stopwatch.GetTimestamp();
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var gen0Before = GC.CollectionCount(0);
+                var gen1Before = GC.CollectionCount(1);
                 while (Stopwatch.GetTimestamp() < until)
                 {
                     if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
                     else await Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request)));
                     done += Window;
                 }
-                Console.WriteLine($"  profile: {(profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s");
+                Console.WriteLine($"  profile: {(profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
+                    $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)done:F0} bytes allocated per request (whole process), " +
+                    $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections");
                 return [];
             }
 
