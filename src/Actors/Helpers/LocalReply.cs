@@ -58,7 +58,7 @@ internal abstract class LocalReply : MinimalActorRef, IThreadPoolWorkItem
     private protected object Answer => Volatile.Read(ref _answer)!;
 
     // Deadline bookkeeping, owned by ReplyDeadlines (under its stripe's lock).
-    internal long DeadlineTimestamp;
+    internal long DeadlineTimestamp; // Environment.TickCount64 milliseconds
     internal LocalReply? DeadlinePrevious;
     internal LocalReply? DeadlineNext;
     internal int DeadlineStripe = -1;

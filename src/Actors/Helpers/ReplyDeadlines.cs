@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace UmhActors.Helpers;
 
 /// <summary>
@@ -58,10 +56,15 @@ internal static class ReplyDeadlines
         }
     }
 
+    // Deadlines are read on the coarse clock (Environment.TickCount64: a few ns, where a precise
+    // timestamp cost about 20 ns per call here); its ticks may lag by up to a jiffy, so a deadline
+    // gets that much more and never fires early.
+    private const long CoarseClockMarginMs = 16;
+
     /// <summary>Starts <paramref name="reply"/>'s deadline, <paramref name="timeout"/> from now.</summary>
     public static void Add(LocalReply reply, TimeSpan timeout)
     {
-        reply.DeadlineTimestamp = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        reply.DeadlineTimestamp = Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds) + CoarseClockMarginMs;
         var index = Environment.CurrentManagedThreadId & (s_stripes.Length - 1);
         var stripe = s_stripes[index];
         lock (stripe.Gate)
@@ -111,7 +114,7 @@ internal static class ReplyDeadlines
 
     private static void Sweep()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = Environment.TickCount64;
         List<LocalReply>? expired = null;
         foreach (var stripe in s_stripes)
         {

@@ -1,0 +1,170 @@
+using Akka.Actor;
+using MessagePack;
+using UmhActors.Helpers;
+using UmhActors.Requests;
+using UmhActors.Tests.Support;
+using Xunit.Abstractions;
+
+namespace UmhActors.Tests.Requests;
+
+/// <summary>How a local reply ends: the first of its answer, its deadline and its caller's token wins,
+/// exactly once; the caller's task is completed on the thread pool (answers of one read together), and
+/// nothing of the reply (deadline link, cancellation) is left behind.</summary>
+public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : HelperSpec(output)
+{
+    private static readonly HelperResponse Answer = new(MessagePackSerializer.Serialize(1));
+
+    private LocalReply<HelperResponse> NewReply(IActorRef target, TimeSpan? timeout) =>
+        new(((ExtendedActorSystem)Sys).Provider, target, timeout);
+
+    [Fact]
+    public async Task Answers_cancellations_and_deadlines_racing_end_each_reply_exactly_once()
+    {
+        var probe = CreateTestProbe();
+        const int count = 3_000;
+        var replies = new LocalReply<HelperResponse>[count];
+        var tokens = new CancellationTokenSource[count];
+        for (var i = 0; i < count; i++)
+        {
+            tokens[i] = new CancellationTokenSource();
+            // Real deadlines for a third of them, from 1 ms: the sweep races the three racers below.
+            replies[i] = NewReply(probe.Ref, i % 3 == 0 ? TimeSpan.FromMilliseconds(1 + i % 40) : TimeSpan.FromMinutes(10));
+            replies[i].Arm(tokens[i].Token);
+        }
+        // Three racers go over the replies in lock step (none starts reply i before the others have
+        // ended reply i - 1), each pausing at random, so that at each reply the answer, the token and
+        // the deadline (the sweep's call) come in every order.
+        using var start = new Barrier(3);
+        var reached = new int[3];
+        Task Racer(int racer, Action<int> end) => Task.Factory.StartNew(() =>
+        {
+            var random = new Random(racer);
+            start.SignalAndWait();
+            for (var i = 0; i < count; i++)
+            {
+                var wait = new SpinWait();
+                while (Volatile.Read(ref reached[(racer + 1) % 3]) < i || Volatile.Read(ref reached[(racer + 2) % 3]) < i) wait.SpinOnce();
+                Thread.SpinWait(random.Next(100));
+                end(i);
+                Volatile.Write(ref reached[racer], i + 1);
+            }
+        }, TaskCreationOptions.LongRunning);
+        var answering = Racer(0, i => replies[i].Tell(Answer, ActorRefs.NoSender));
+        var cancelling = Racer(1, i => tokens[i].Cancel());
+        var expiring = Racer(2, i => replies[i].Expire());
+        await Task.WhenAll(answering, cancelling, expiring).WaitAsync(Patience);
+
+        int answered = 0, cancelled = 0, expired = 0;
+        foreach (var reply in replies)
+        {
+            try
+            {
+                Assert.Same(Answer, await reply.Task.WaitAsync(Patience));
+                answered++;
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled++;
+            }
+            catch (AskTimeoutException)
+            {
+                expired++;
+            }
+            // Completed means disarmed: no deadline link keeps it alive.
+            Assert.Equal(-1, reply.DeadlineStripe);
+        }
+        Output.WriteLine($"{answered} answered, {cancelled} cancelled, {expired} expired");
+        Assert.Equal(count, answered + cancelled + expired);
+        Assert.True(answered > 0 && cancelled > 0 && expired > 0, "the racers did not meet");
+        // Each cancellation and each expiry told the target once to cancel its request; an answer never.
+        var cancels = probe.ReceiveN(cancelled + expired, Patience);
+        Assert.All(cancels, message => Assert.IsType<CancelHelperRequest>(message));
+        Assert.Equal(cancelled + expired, cancels.Select(m => ((CancelHelperRequest)m).Requester).Distinct().Count());
+        probe.ExpectNoMsg(TimeSpan.Zero);
+        foreach (var token in tokens) token.Dispose();
+    }
+
+    [Fact]
+    public async Task A_reply_answered_before_it_is_armed_leaves_no_deadline_behind()
+    {
+        var probe = CreateTestProbe();
+        var reply = NewReply(probe.Ref, TimeSpan.FromMinutes(10));
+        using var token = new CancellationTokenSource();
+        // The answer comes (and its completion runs) between the request's Tell and Arm.
+        Assert.True(reply.TryAnswer(Answer));
+        reply.Complete();
+        reply.Arm(token.Token);
+        Assert.Same(Answer, await reply.Task.WaitAsync(Patience));
+        Assert.Equal(-1, reply.DeadlineStripe);
+        token.Cancel();
+        probe.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_continuation_that_blocks_holds_up_no_other_answer_of_its_read()
+    {
+        var probe = CreateTestProbe();
+        var replies = Enumerable.Range(0, 4).Select(_ => NewReply(probe.Ref, null)).ToArray();
+        foreach (var reply in replies) reply.Arm(CancellationToken.None);
+        // The first caller's continuation runs inline on the batch's work item and blocks until the
+        // others are answered: only another work item can complete them.
+        var others = Task.WhenAll(replies.Skip(1).Select(r => r.Task));
+        var blocked = replies[0].Task.ContinueWith(_ => others.Wait(TimeSpan.FromSeconds(5)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        foreach (var reply in replies) Assert.True(reply.TryAnswer(Answer));
+        ReplyCompletionBatch.Schedule(replies.ToArray<LocalReply>(), replies.Length);
+        Assert.True(await blocked.WaitAsync(Patience), "the other answers of the read waited for the blocked continuation");
+        await others.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task Callers_racing_their_own_cancellation_and_deadline_against_the_helper_each_end_and_free_their_slots()
+    {
+        var (helper, _) = await StartHelperAsync();
+        // Deadlines of 5 to 45 ms against answers of 0 to 3 ms, and calls of 20 s that only a deadline
+        // or a token can end: their slots come back only if the actor is told to cancel them.
+        var clients = new[] { 5, 15, 45 }.Select(ms => new HelperClient(helper, askTimeout: TimeSpan.FromMilliseconds(ms))).ToArray();
+        Assert.All(clients, c => Assert.True(c.UsesLocalReplies));
+        int answered = 0, cancelled = 0, expired = 0;
+        var callers = Enumerable.Range(0, 16).Select(caller => Task.Run(async () =>
+        {
+            var random = new Random(caller);
+            for (var i = 0; i < 60; i++)
+            {
+                var client = clients[random.Next(clients.Length)];
+                var sleep = random.Next(8) == 0 ? 20_000 : random.Next(4);
+                using var cancel = new CancellationTokenSource();
+                var call = client.SendAsync(Call("sleep", sleep), cancel.Token);
+                if (random.Next(3) == 0)
+                {
+                    Thread.SpinWait(random.Next(20_000));
+                    cancel.Cancel();
+                }
+                try
+                {
+                    var response = await call;
+                    Assert.Equal(sleep, MessagePackSerializer.Deserialize<int>(response.RawResult));
+                    Interlocked.Increment(ref answered);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref cancelled);
+                }
+                catch (AskTimeoutException)
+                {
+                    Interlocked.Increment(ref expired);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(callers).WaitAsync(Patience); // every call ended, with nothing but those three
+        Output.WriteLine($"{answered} answered, {cancelled} cancelled, {expired} expired");
+        Assert.Equal(16 * 60, answered + cancelled + expired);
+        Assert.True(answered > 0 && cancelled + expired > 0, $"{answered} answered, {cancelled} cancelled, {expired} expired");
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await helper.Ask<HelperStatus>(GetHelperStatus.Instance, Patience);
+            Assert.Equal(0, status.InFlight);
+            Assert.Equal(0, status.Queued);
+        }, Patience);
+    }
+}
