@@ -20,7 +20,7 @@ namespace UmhActors.Benchmarks.Suites;
 /// stdin/stdout (the child is StreamJsonRpc too: tests/Helpers/UmhActors.StreamJsonRpcPeer);</item>
 /// <item><c>process</c>: System.Diagnostics.Process with hand-written msgpack-rpc framing, async
 /// reads and writes, on the test helper;</item>
-/// <item><c>actor</c> (Ask through <see cref="HelperActor"/>) and <c>raw</c> (blocking pipes on a
+/// <item><c>actor</c> (<see cref="HelperClient.SendAsync"/> to a <see cref="HelperActor"/>) and <c>raw</c> (blocking pipes on a
 /// dedicated thread, the floor), on the test helper.</item>
 /// </list>
 /// Round-trip latencies rotate block by block; pipelined throughput keeps a window of requests in
@@ -49,6 +49,8 @@ internal sealed class PeersSuite : IBenchmarkSuite
             var actor = system.ActorOf(HelperActor.Props(blob));
             await WaitReadyAsync(actor);
             var request = new HelperRequest("echo", payload);
+            // The actor variants call through HelperClient.SendAsync, as an application would (as in rtt).
+            var actorClient = new HelperClient(actor);
 
             using var raw = RawSpawn.Start(helperFile);
             var rawClient = new RawFrameClient(raw.ToHelper, raw.FromHelper);
@@ -74,7 +76,7 @@ internal sealed class PeersSuite : IBenchmarkSuite
                     for (var j = 0; j < count; j++)
                     {
                         var start = Stopwatch.GetTimestamp();
-                        await actor.Ask<HelperResponse>(request);
+                        await actorClient.SendAsync(request);
                         samples?.Add(BenchHelper.Us(start));
                     }
                 }),
@@ -125,7 +127,7 @@ internal sealed class PeersSuite : IBenchmarkSuite
             var total = options.Iterations(full: 200_000, quick: 10_240);
             var pipelined = new (string Name, List<double> PerS, Func<Task> Window)[]
             {
-                ("actor_pipelined", [], () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actor.Ask<HelperResponse>(request)))),
+                ("actor_pipelined", [], () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request)))),
                 // Blocking calls on the caller's thread, as in the rtt suite (no thread per window).
                 ("raw_pipelined", [], () =>
                 {
@@ -172,7 +174,7 @@ internal sealed class PeersSuite : IBenchmarkSuite
                     var result = await UserModeHelper.CallAsync(blob, argv, null, UmhWait.WaitProc);
                     if (result.Exit is null) throw new InvalidOperationException("UserModeHelper.CallAsync returned before the exit");
                 }),
-                ("actor_warm_call", calls * 20, [], () => actor.Ask<HelperResponse>(request)),
+                ("actor_warm_call", calls * 20, [], () => actorClient.SendAsync(request)),
             };
             const int perCallBlocks = 5;
             for (var b = 0; b < perCallBlocks + 1; b++)

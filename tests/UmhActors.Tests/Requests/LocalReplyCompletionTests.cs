@@ -167,4 +167,24 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
             Assert.Equal(0, status.Queued);
         }, Patience);
     }
+
+    [Fact]
+    public async Task No_caller_continuation_runs_on_the_reactor_thread()
+    {
+        var (helper, _) = await StartHelperAsync(HelperOptions.Default.WithResponsePollBudget(TimeSpan.Zero));
+        var client = new HelperClient(helper);
+        var threads = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        for (var round = 0; round < 20; round++)
+        {
+            // Continuations that run wherever the task is completed: many answers per read.
+            var calls = Enumerable.Range(0, 64).Select(i => client.SendAsync(Call("add", i, 1)).ContinueWith(t =>
+            {
+                threads.Add(Thread.CurrentThread.Name);
+                return t.Result;
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+            await Task.WhenAll(calls).WaitAsync(Patience);
+        }
+        Assert.Equal(20 * 64, threads.Count);
+        Assert.DoesNotContain("umh-reactor", threads);
+    }
 }
