@@ -125,11 +125,11 @@ internal sealed class HelperFrameReceiver(
     // (see ReplyCompletionBatch), never a caller's continuation on this thread.
     private void ScheduleCompletions()
     {
-        if (_completions is not { } completions) return;
-        var count = _completionCount;
-        _completions = null;
+        if (_completionCount == 0) return;
+        var completions = _completions!.AsSpan(0, _completionCount);
+        ReplyCompletionBatch.Schedule(completions);
+        completions.Clear(); // the buffer is reused: it must not keep answered replies alive
         _completionCount = 0;
-        ReplyCompletionBatch.Schedule(completions, count);
     }
 
     // Ends a request with its answer: a local reply's answer is recorded now and its caller's task
@@ -142,6 +142,7 @@ internal sealed class HelperFrameReceiver(
             return;
         }
         if (!reply.TryAnswer(answer)) return; // its deadline or its caller's token came first
+        // One buffer per receiver, grown to the largest read and reused (the batch copies what it takes).
         var completions = _completions ??= new LocalReply[InitialCompletions];
         if (_completionCount == completions.Length)
         {

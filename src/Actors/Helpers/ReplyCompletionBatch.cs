@@ -25,13 +25,12 @@ internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
         _count = count;
     }
 
-    /// <summary>Queues the completion of the first <paramref name="count"/> replies of
-    /// <paramref name="replies"/> (each already answered with <see cref="LocalReply.TryAnswer"/>);
-    /// the array is the batch's from now on.</summary>
-    public static void Schedule(LocalReply[] replies, int count)
+    /// <summary>Queues the completion of <paramref name="replies"/> (each already answered with
+    /// <see cref="LocalReply.TryAnswer"/>); the batch keeps a copy, the caller may reuse the span.</summary>
+    public static void Schedule(ReadOnlySpan<LocalReply> replies)
     {
-        if (count == 0) return;
-        IThreadPoolWorkItem work = count == 1 ? replies[0] : new ReplyCompletionBatch(replies, count) { _spareQueued = 1 };
+        if (replies.IsEmpty) return;
+        IThreadPoolWorkItem work = replies.Length == 1 ? replies[0] : new ReplyCompletionBatch(replies.ToArray(), replies.Length) { _spareQueued = 1 };
         ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
     }
 

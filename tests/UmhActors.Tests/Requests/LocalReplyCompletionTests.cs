@@ -112,7 +112,7 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
         var blocked = replies[0].Task.ContinueWith(_ => others.Wait(TimeSpan.FromSeconds(5)), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         foreach (var reply in replies) Assert.True(reply.TryAnswer(Answer));
-        ReplyCompletionBatch.Schedule(replies.ToArray<LocalReply>(), replies.Length);
+        ReplyCompletionBatch.Schedule(replies.ToArray<LocalReply>());
         Assert.True(await blocked.WaitAsync(Patience), "the other answers of the read waited for the blocked continuation");
         await others.WaitAsync(Patience);
     }
