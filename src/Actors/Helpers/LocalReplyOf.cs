@@ -28,7 +28,8 @@ internal sealed class LocalReply<T> : LocalReply where T : class
                 _task.TrySetResult(expected);
                 break;
             case Status.Failure failure:
-                _task.TrySetException(failure.Cause);
+                // Thrown here, a null cause would end the process from a thread-pool work item.
+                _task.TrySetException(failure.Cause ?? new InvalidOperationException($"{Target.Path} answered with a failure without a cause"));
                 break;
             case var _ when ReferenceEquals(answer, CancelledMarker):
                 _task.TrySetCanceled(CancelledBy);

@@ -187,4 +187,16 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
         Assert.Equal(20 * 64, threads.Count);
         Assert.DoesNotContain("umh-reactor", threads);
     }
+
+    [Fact]
+    public async Task A_failure_without_a_cause_fails_the_call_and_not_the_process()
+    {
+        var probe = CreateTestProbe();
+        var reply = NewReply(probe.Ref, null);
+        reply.Arm(CancellationToken.None);
+        // Completed on a thread-pool work item: an exception there would end the test host.
+        reply.Tell(new Status.Failure(null!), ActorRefs.NoSender);
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => reply.Task.WaitAsync(Patience));
+        Assert.Contains("without a cause", failure.Message);
+    }
 }
