@@ -16,7 +16,10 @@ namespace UmhActors.Protocol.Runtime;
 /// and their answers, with everything else queued, are written for at most <see cref="FlushTimeout"/>
 /// (a host that only closed its end of stdin still gets one answer per request). It returns 0 after
 /// <c>$/shutdown</c> once every in-flight request has been answered, and 3 when the host breaks the
-/// protocol (the violation is written to stderr).</para>
+/// protocol (the violation is written to stderr). Its task completes on the thread that ended the
+/// run (the reader, or the handler that gave the last answer after <c>$/shutdown</c>), after the
+/// output drained: an exiting helper starts no thread, so continuations without a
+/// synchronization context run there.</para>
 /// <para>User code never runs where its failure could stop the helper: a request handler that
 /// throws fails its request; a notification handler that throws is reported with a <c>$/log</c>
 /// error; cancellation callbacks run on the thread pool.</para>
