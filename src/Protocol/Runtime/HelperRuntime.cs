@@ -91,17 +91,8 @@ public sealed class HelperRuntime
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the helper runtime runs once");
         ProcessName.TrySet(Name);
         _outbox.Start();
-        // Written by this thread as a batch: a helper that answers only inline needs no writer thread.
-        _outbox.BeginBatch();
-        try
-        {
-            Send(static (output, runtime) => ControlFrames.WriteHello(output,
-                new HelloMessage(ProtocolVersion.Current, runtime.Name, Environment.ProcessId, runtime._capabilities)), this);
-        }
-        finally
-        {
-            _outbox.EndBatch();
-        }
+        Send(static (output, runtime) => ControlFrames.WriteHello(output,
+            new HelloMessage(ProtocolVersion.Current, runtime.Name, Environment.ProcessId, runtime._capabilities)), this);
         _onStarted?.Invoke(this);
         // A dedicated thread: helpers may block in reads, and this keeps the pool free for handlers.
         new Thread(ReadLoop) { IsBackground = true, Name = "umh-reader" }.Start();

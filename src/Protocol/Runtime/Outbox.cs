@@ -8,11 +8,6 @@ namespace UmhActors.Protocol.Runtime;
 /// costs one system call. The reader thread may instead write its own batch itself at the end of
 /// a read (<see cref="BeginBatch"/>/<see cref="EndBatch"/>) when no write is in progress: an
 /// inline answer then costs no thread hand-off, which is most of a small request's latency.
-/// The writer thread starts on first need (a frame queued outside a batch, or a batch left for
-/// it): a helper that only answers inline requests never starts it. Starting a thread is not
-/// free in a mass start: NativeAOT's <see cref="Thread.Start()"/> spins on <c>sched_yield</c>
-/// until the new thread runs, which on a machine starting hundreds of helpers is a large share
-/// of each helper's start-up CPU (docs/benchmarks.md, "scale").
 /// </summary>
 internal sealed class Outbox
 {
@@ -28,7 +23,6 @@ internal sealed class Outbox
     private bool _broken;
     private bool _writing;
     private int _batchThread;
-    private bool _writerStarted;
 
     public Outbox(Stream output)
     {
@@ -39,18 +33,7 @@ internal sealed class Outbox
     /// <summary>Completes when everything queued before <see cref="Complete"/> is written, or the output broke.</summary>
     public Task Drained => _drained.Task;
 
-    /// <summary>Lets the writer thread start when first needed (nothing is started here).</summary>
-    public void Start()
-    {
-    }
-
-    // Called under the gate whenever frames are left for the writer thread.
-    private void NeedWriterLocked()
-    {
-        if (_writerStarted) return;
-        _writerStarted = true;
-        _thread.Start();
-    }
+    public void Start() => _thread.Start();
 
     /// <summary>Takes the lock and returns the buffer to encode whole frames into; always pair with <see cref="Release"/>.
     /// Encoders must not throw half-way through a frame, so payloads from user code are encoded beforehand.</summary>
@@ -61,7 +44,6 @@ internal sealed class Outbox
         {
             // Wake the writer before waiting for it: a batching reader's own frames did not (they
             // wait for EndBatch), so without this the writer would sleep on and both wait for good.
-            NeedWriterLocked();
             Monitor.PulseAll(_gate);
             Monitor.Wait(_gate);
         }
@@ -73,11 +55,7 @@ internal sealed class Outbox
     public void Release()
     {
         // The batching thread writes at EndBatch; waking the writer now would only race it.
-        if (_batchThread != Environment.CurrentManagedThreadId)
-        {
-            if (_pending.WrittenCount > 0) NeedWriterLocked();
-            Monitor.PulseAll(_gate);
-        }
+        if (_batchThread != Environment.CurrentManagedThreadId) Monitor.PulseAll(_gate);
         Monitor.Exit(_gate);
     }
 
@@ -93,9 +71,7 @@ internal sealed class Outbox
     {
         lock (_gate)
         {
-            if (_pending.WrittenCount == 0) return;
-            NeedWriterLocked();
-            Monitor.PulseAll(_gate);
+            if (_pending.WrittenCount > 0) Monitor.PulseAll(_gate);
         }
     }
 
@@ -110,7 +86,6 @@ internal sealed class Outbox
             if (_pending.WrittenCount == 0) return;
             if (_writing || _broken)
             {
-                if (!_broken) NeedWriterLocked();
                 Monitor.PulseAll(_gate);
                 return;
             }
@@ -124,13 +99,6 @@ internal sealed class Outbox
         lock (_gate)
         {
             _completed = true;
-            // Nothing left and no writer: drained now, with no thread started to say so.
-            if (!_writerStarted && !_writing && (_pending.WrittenCount == 0 || _broken))
-            {
-                _drained.TrySetResult();
-                return;
-            }
-            NeedWriterLocked();
             Monitor.PulseAll(_gate);
         }
     }
