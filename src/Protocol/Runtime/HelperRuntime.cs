@@ -16,7 +16,10 @@ namespace UmhActors.Protocol.Runtime;
 /// and their answers, with everything else queued, are written for at most <see cref="FlushTimeout"/>
 /// (a host that only closed its end of stdin still gets one answer per request). It returns 0 after
 /// <c>$/shutdown</c> once every in-flight request has been answered, and 3 when the host breaks the
-/// protocol (the violation is written to stderr).</para>
+/// protocol (the violation is written to stderr). Its task completes on the thread that ended the
+/// run (the reader, or the handler that gave the last answer after <c>$/shutdown</c>), after the
+/// output drained: an exiting helper starts no thread, so continuations without a
+/// synchronization context run there.</para>
 /// <para>User code never runs where its failure could stop the helper: a request handler that
 /// throws fails its request; a notification handler that throws is reported with a <c>$/log</c>
 /// error; cancellation callbacks run on the thread pool.</para>
@@ -41,12 +44,16 @@ public sealed class HelperRuntime
     private readonly ConcurrentDictionary<uint, InFlightRequest> _inFlight = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The run's result, set by the thread that ended it (see End), after the output drained.
+    // Continuations run on that thread: a helper that is exiting starts no pool thread or timer.
+    private readonly TaskCompletionSource<int> _exit = new();
     // Completes once shutdown or EOF was seen and every in-flight request has been answered.
     private readonly TaskCompletionSource _quiet = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<uint> _shutdownRequestIds = new();
     private readonly TestFaults _testFaults;
     private int _started;
     private int _finished;
+    private int _ending;
 
     internal HelperRuntime(string name, IReadOnlyDictionary<string, Handler> handlers, IReadOnlyDictionary<string, Action<RequestContext>> notifications,
         IReadOnlyList<string> capabilities, DecoderLimits limits, Stream input, Stream output, Action<HelperRuntime>? onStarted)
@@ -90,13 +97,30 @@ public sealed class HelperRuntime
         // A dedicated thread: helpers may block in reads, and this keeps the pool free for handlers.
         new Thread(ReadLoop) { IsBackground = true, Name = "umh-reader" }.Start();
 
-        var code = await _done.Task.ConfigureAwait(false);
+        return await _exit.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the run once <see cref="_done"/> holds the exit code: waits for the in-flight
+    /// requests' answers, then for the output to drain, together for at most
+    /// <see cref="FlushTimeout"/>, and completes <see cref="RunAsync"/>. Runs on the thread that saw
+    /// the end (the reader at EOF or <c>$/shutdown</c>, the last handler after <c>$/shutdown</c>),
+    /// and blocks it: starting a pool thread or a timer to wait would make a helper's exit cost
+    /// more than the rest of its stop (docs/benchmarks.md, "scale").</summary>
+    private void End()
+    {
+        if (Interlocked.Exchange(ref _ending, 1) != 0) return;
+        var code = _done.Task.Result;
+        var deadline = Environment.TickCount64 + (long)FlushTimeout.TotalMilliseconds;
         // At EOF the cancelled handlers may still be answering: their answers go out too, in time.
-        var deadline = Task.Delay(FlushTimeout);
-        await Task.WhenAny(_quiet.Task, deadline).ConfigureAwait(false);
+        Wait(_quiet.Task, deadline);
         _outbox.Complete();
-        await Task.WhenAny(_outbox.Drained, deadline).ConfigureAwait(false);
-        return code;
+        Wait(_outbox.Drained, deadline);
+        _exit.TrySetResult(code);
+    }
+
+    private static void Wait(Task task, long deadline)
+    {
+        if (!task.IsCompleted) task.Wait(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
     }
 
     /// <summary>Sends the notification <c>[2, method, params]</c> with raw params (one encoded value).</summary>
@@ -154,6 +178,7 @@ public sealed class HelperRuntime
                 {
                     input.Complete();
                     Stop(0);
+                    End();
                     return;
                 }
                 input.Advance(read);
@@ -167,16 +192,24 @@ public sealed class HelperRuntime
                 {
                     _outbox.EndBatch();
                 }
+                // $/shutdown with nothing in flight: this thread's batch is written, end here.
+                if (_done.Task.IsCompleted)
+                {
+                    End();
+                    return;
+                }
             }
         }
         catch (ProtocolViolationException e)
         {
             Console.Error.WriteLine($"{Name}: {e.Message}");
             Stop(ProtocolViolationExitCode);
+            End();
         }
         catch (IOException)
         {
             Stop(0);
+            End();
         }
     }
 
@@ -298,6 +331,8 @@ public sealed class HelperRuntime
         {
             if (_inFlight.TryRemove(context.MsgId, out var request)) request.Finish();
             if (_shutdown.IsCancellationRequested && _inFlight.IsEmpty) FinishShutdown();
+            // After $/shutdown the last answer ends the run (at EOF the reader already waits in End).
+            if (_done.Task.IsCompleted) End();
         }
     }
 

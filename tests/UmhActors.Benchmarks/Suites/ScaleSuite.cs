@@ -84,6 +84,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     {
         var system = ActorSystem.Create($"scale{count}", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sampler = new ThreadSampler();
+        using var injections = new ThreadPoolInjections();
         try
         {
             // Warm the system (dispatcher, guardian, blob memfd) so the per-helper figures are marginal.
@@ -101,6 +102,8 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var actors = new IActorRef[count];
             var asks = new Task[count];
             sampler.Reset();
+            injections.Reset();
+            var cpuBefore = HostCpuMs();
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < count; i++)
             {
@@ -120,7 +123,9 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             await Task.WhenAll(asks);
             var startAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStart = sampler.Max;
+            var hostCpuMsPerHelper = (HostCpuMs() - cpuBefore) / count;
             if (sampler.Names is { } names) Console.WriteLine($"        threads at the peak: {names}");
+            Console.WriteLine($"        thread pool adjustments while starting: {injections.Summary()}");
 
             var statuses = await Task.WhenAll(actors.Select(a => a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))));
             var alive = statuses.Count(s => s.Pid > 0 && Directory.Exists($"/proc/{s.Pid}"));
@@ -129,11 +134,13 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var rssPerHelper = (ReadStatusKb("VmRSS") - rssBefore) / (double)count;
 
             sampler.Reset();
+            injections.Reset();
             start = Stopwatch.GetTimestamp();
             // HelperEnded answers once the helper has been reaped (and its cgroup removed).
             await Task.WhenAll(actors.Select(a => a.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromMinutes(2))));
             var stopAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStop = sampler.Max;
+            Console.WriteLine($"        thread pool adjustments while stopping: {injections.Summary()}");
 
             var boundMs = count * rawP50Us / 1000.0 / Environment.ProcessorCount;
             var metrics = new Dictionary<string, double>
@@ -145,6 +152,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 ["bound_ms"] = boundMs,
                 ["ratio"] = startAllMs / boundMs,
                 ["threads_start"] = threadsStart,
+                ["host_cpu_ms_per_helper_start"] = hostCpuMsPerHelper,
                 ["stop_all_ms"] = stopAllMs,
                 ["stop_ms_per_1000"] = stopAllMs * 1000.0 / count,
                 ["raw_stop_all_ms"] = rawStopMs,
@@ -255,6 +263,15 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":"));
         return long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    // The host's own CPU time (user + system, every thread; not its children's), from /proc/self/stat.
+    private static double HostCpuMs()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name; in clock ticks (100 Hz).
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
     /// <summary>Samples the host's thread count every 10 ms and keeps the highest since the last reset.</summary>
