@@ -19,10 +19,19 @@ internal static class SandboxSupport
             .With(Failures.HelperFailureKind.Killed, HelperDirective.Stop));
 
     /// <summary>One field of every thread's /proc/PID/task/TID/status.</summary>
-    public static IReadOnlyList<string> ThreadField(int pid, string field) =>
-        Directory.EnumerateDirectories($"/proc/{pid}/task")
-            .Select(task => File.ReadAllLines(Path.Combine(task, "status")).Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..].Trim())
-            .ToList();
+    public static IReadOnlyList<string> ThreadField(int pid, string field)
+    {
+        var values = new List<string>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string[] lines;
+            // A thread may exit between the listing and the read (DirectoryNotFoundException is an IOException).
+            try { lines = File.ReadAllLines(Path.Combine(task, "status")); }
+            catch (IOException) { continue; }
+            values.Add(lines.Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..].Trim());
+        }
+        return values;
+    }
 
     public static string ProcessField(int pid, string field) => ThreadField(pid, field)[0];
 
