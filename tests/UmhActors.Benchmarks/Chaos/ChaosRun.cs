@@ -95,6 +95,16 @@ internal sealed class ChaosRun
             await Task.Delay(warmUp, stop.Token).ContinueWith(_ => { });
             Volatile.Write(ref baselineCompactingRss, RssAfterFullGc());
             Volatile.Write(ref baselineRss, RssAfterAggressiveGc());
+            _settings.MemoryMark?.Invoke("warm-up end");
+            for (var minute = 1; _settings.MemoryMark is not null && !stop.IsCancellationRequested; minute++)
+            {
+                var untilMinute = TimeSpan.FromMinutes(minute) - clock.Elapsed;
+                if (untilMinute > TimeSpan.Zero) await Task.Delay(untilMinute, stop.Token).ContinueWith(_ => { });
+                if (stop.IsCancellationRequested) break;
+                if (clock.Elapsed <= warmUp) continue;
+                RssAfterAggressiveGc();
+                _settings.MemoryMark($"minute {minute}");
+            }
         });
         var progress = Task.Run(async () =>
         {
@@ -116,6 +126,7 @@ internal sealed class ChaosRun
             if (await ServesAsync(helper, TimeSpan.FromSeconds(30))) recovered++;
         var endCompactingRss = RssAfterFullGc();
         var endRss = RssAfterAggressiveGc();
+        _settings.MemoryMark?.Invoke("end");
         var fdsAfterChaos = OpenFds();
 
         foreach (var helper in helpers)
