@@ -4,7 +4,7 @@ using UmhActors.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project tests/UmhActors.Benchmarks -- SUITE [--quick] [--json FILE] [--plots DIR]
 //        [--runs N] [--minutes N] [--launches N] (soak) [--seconds N | --minutes N] [--faults K,K] (chaos) [--counts 100,250,…] (scale)
-//        [--no-heap-trim]
+//        [--no-heap-trim] [--no-mmap-threshold]
 IBenchmarkSuite[] suites =
 [
     new LaunchSuite(),
@@ -23,7 +23,7 @@ IBenchmarkSuite[] suites =
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--runs N] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N] [--counts N,N,…] [--faults K,K] [--no-heap-trim]");
+    Console.WriteLine("usage: UmhActors.Benchmarks SUITE [--quick] [--runs N] [--json FILE] [--plots DIR] [--minutes N | --seconds N] [--launches N] [--counts N,N,…] [--faults K,K] [--no-heap-trim] [--no-mmap-threshold]");
     Console.WriteLine("       --runs N runs the suite N times and reports the median of every figure (the JSON keeps each run)");
     Console.WriteLine("       UmhActors.Benchmarks plot FILE.json DIR   (redraws the charts of a kept JSON)");
     Console.WriteLine("suites: " + string.Join(", ", suites.Select(s => s.Name)));
@@ -68,6 +68,8 @@ var faults = Value("--faults") is { } f ? f.Split(',', StringSplitOptions.Remove
 
 // A/B switch: the library's heap trim after helper exits (on by default) off for this run.
 if (args.Contains("--no-heap-trim")) UmhActors.Native.Memory.NativeHeapTrim.Enabled = false;
+// A/B switch: the mmap threshold the extension's start sets (on by default) off for this run.
+if (args.Contains("--no-mmap-threshold")) UmhActors.Native.Memory.NativeMmapThreshold.Enabled = false;
 
 var counts = Value("--counts") is { } c
     ? c.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()

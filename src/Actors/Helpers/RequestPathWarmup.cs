@@ -22,6 +22,8 @@ internal static class RequestPathWarmup
     /// next call.</summary>
     public static void Prepare()
     {
+        // Before the chaos of restarts starts the JIT on its failure paths (see NativeMmapThreshold).
+        Native.Memory.NativeMmapThreshold.Apply();
         HelperLauncher.Prepare();
         // Now, not at the first launch: the runtime aborts the process ("Out of memory.") when it
         // cannot start a thread, and the first launch may meet an fd shortage.

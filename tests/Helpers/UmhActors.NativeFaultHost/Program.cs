@@ -8,6 +8,13 @@ using UmhActors.NativeFaultHost;
 // Usage: UmhActors.NativeFaultHost MODE [ARGS]. Prints "key=value" lines the tests read, and
 // "done" last; exits 0 unless something unexpected escaped. Meant to run under prlimit --nofile.
 var mode = args.Length > 0 ? args[0] : "";
+if (mode == MallocModes.Name)
+{
+    Console.WriteLine($"mode={mode}");
+    await MallocModes.RunAsync();
+    Console.WriteLine("done");
+    return 0;
+}
 if (ActorModes.Names.Contains(mode))
 {
     // Actor modes load nothing beforehand: the library's own start-up must prepare what it needs.

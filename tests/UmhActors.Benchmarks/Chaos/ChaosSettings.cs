@@ -31,6 +31,11 @@ internal sealed record ChaosSettings(TimeSpan Duration)
     /// benchmark passes one; null: none).</summary>
     public Func<string>? MemoryProbe { get; init; }
 
+    /// <summary>Called with a label (<c>warm-up end</c>, <c>minute N</c>, <c>end</c>) right after each
+    /// RSS reading that follows an aggressive GC, so the caller can say where the memory is then
+    /// (the benchmark diffs <c>/proc/self/smaps</c>; null: nothing).</summary>
+    public Action<string>? MemoryMark { get; init; }
+
     /// <summary>Seed of the fault and caller choices.</summary>
     public int Seed { get; init; } = 13;
 }

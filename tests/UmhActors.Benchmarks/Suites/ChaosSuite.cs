@@ -27,7 +27,12 @@ internal sealed class ChaosSuite : IBenchmarkSuite
         ChaosReport report;
         try
         {
-            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration) { Faults = options.Faults, MemoryProbe = () => MemoryProbe.Read().ToString() }, Console.WriteLine);
+            report = await ChaosRun.RunAsync(system, typeof(ChaosSuite).Assembly, new ChaosSettings(duration)
+            {
+                Faults = options.Faults,
+                MemoryProbe = () => MemoryProbe.Read().ToString(),
+                MemoryMark = MemoryMark,
+            }, Console.WriteLine);
         }
         finally
         {
@@ -60,6 +65,23 @@ internal sealed class ChaosSuite : IBenchmarkSuite
         results.AddRange(report.Faults.Select(f => BenchmarkResult.Value("fault " + f.Key, f.Value)));
         return results;
     }
+
+    // Where the resident memory is at each mark (after an aggressive GC): by mapping kind, and what
+    // grew since the warm-up's end.
+    private void MemoryMark(string label)
+    {
+        var snapshot = SmapsSnapshot.Take();
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine($"  memory at {label}: {MemoryProbe.Read()}; GC committed {gc.TotalCommittedBytes / 1048576.0:F2} MiB, heap size {gc.HeapSizeBytes / 1048576.0:F2} MiB, " +
+                          $"pool threads {ThreadPool.ThreadCount}, JIT'd methods {System.Runtime.JitInfo.GetCompiledMethodCount()}, JIT'd IL {System.Runtime.JitInfo.GetCompiledILBytes() / 1024} KiB");
+        Console.WriteLine("    " + snapshot.Summary());
+        Console.WriteLine("    " + _churn);
+        if (_warmUpSmaps is null) _warmUpSmaps = snapshot;
+        else Console.WriteLine(snapshot.DiffFrom(_warmUpSmaps));
+    }
+
+    private SmapsSnapshot? _warmUpSmaps;
+    private readonly ThreadPoolChurnListener _churn = new();
 
     /// <summary>Adds the last run's per-second timeline (answers, restarts, failures by type, faults)
     /// and its violations to the JSON the program wrote.</summary>
