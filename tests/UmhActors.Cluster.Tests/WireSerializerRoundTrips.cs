@@ -96,6 +96,33 @@ public sealed class WireSerializerRoundTrips
         }
     }
 
+    // Not a row of the theory above: its requester is an actor of the running system.
+    [Fact]
+    public async Task A_sharded_cancel_round_trips_with_a_requester_equal_to_the_original()
+    {
+        var host = ClusterTestNode.Build(TestCluster.Blob, ["helpers"]);
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var requester = system.ActorOf(Props.Empty, "requester");
+            var cancel = new ShardedHelperCancel("entity-7", requester);
+            var serializer = system.Serialization.FindSerializerFor(cancel);
+            Assert.IsType<UmhMessageSerializer>(serializer);
+            var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, cancel);
+
+            var back = Assert.IsType<ShardedHelperCancel>(system.Serialization.Deserialize(serializer.ToBinary(cancel), serializer.Identifier, manifest));
+
+            Assert.Equal("entity-7", back.EntityId);
+            Assert.Equal(requester, back.Requester);
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
     private static Status.Failure Failure(Exception e) => new(e);
 
     private static void AssertSame(object expected, object actual, string what)

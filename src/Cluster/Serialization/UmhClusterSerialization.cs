@@ -16,6 +16,7 @@ public static class UmhClusterSerialization
             "UmhActors.Requests.HelperRequest, UmhActors" = umh
             "UmhActors.Requests.HelperResponse, UmhActors" = umh
             "UmhActors.Cluster.Sharding.ShardedHelperRequest, UmhActors.Cluster" = umh
+            "UmhActors.Cluster.Sharding.ShardedHelperCancel, UmhActors.Cluster" = umh
             "UmhActors.Failures.HelperFailureException, UmhActors" = umh
             "UmhActors.Requests.HelperErrorException, UmhActors" = umh
             "UmhActors.Requests.HelperTimeoutException, UmhActors" = umh

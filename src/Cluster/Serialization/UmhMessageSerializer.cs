@@ -10,7 +10,7 @@ namespace UmhActors.Cluster.Serialization;
 
 /// <summary>
 /// The Akka serializer for every UmhActors message that crosses nodes: <see cref="HelperRequest"/>,
-/// <see cref="HelperResponse"/>, <see cref="ShardedHelperRequest"/>, the typed failures (alone or in a
+/// <see cref="HelperResponse"/>, <see cref="ShardedHelperRequest"/>, <see cref="ShardedHelperCancel"/>, the typed failures (alone or in a
 /// <c>Status.Failure</c>, the form in which a caller receives them). Params and results travel as the
 /// raw MessagePack bytes they already are, inside a small MessagePack array; no reflection.
 /// Bound by <see cref="UmhClusterSerialization"/>.
@@ -28,7 +28,7 @@ public sealed class UmhMessageSerializer : SerializerWithStringManifest
     /// <summary>The serializer's id (unique within an ActorSystem; Akka reserves 0–100).</summary>
     public const int Id = 7261;
 
-    internal const string RequestManifest = "Q", ResponseManifest = "R", ShardedManifest = "S", FailureManifest = "F",
+    internal const string RequestManifest = "Q", ResponseManifest = "R", ShardedManifest = "S", CancelManifest = "C", FailureManifest = "F",
         ExceptionManifest = "X", DelegatedPrefix = "M";
 
     private static readonly MessagePackSerializerOptions Untrusted = MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
@@ -50,6 +50,7 @@ public sealed class UmhMessageSerializer : SerializerWithStringManifest
         HelperRequest => RequestManifest,
         HelperResponse => ResponseManifest,
         ShardedHelperRequest => ShardedManifest,
+        ShardedHelperCancel => CancelManifest,
         Status.Failure failure when FailureCodec.Supports(failure.Cause) => FailureManifest,
         Status.Failure failure => DelegatedPrefix + _misc.Value.Manifest(failure),
         Exception e when FailureCodec.Supports(e) => ExceptionManifest,
@@ -76,6 +77,13 @@ public sealed class UmhMessageSerializer : SerializerWithStringManifest
                 w.Write(sharded.EntityId);
                 WriteRequest(ref w, sharded.Request);
                 break;
+            case ShardedHelperCancel cancel:
+                // The requester as Akka.Remote writes a sender (address and uid), so the entity's
+                // member resolves it to a ref equal to the request's Sender.
+                w.WriteArrayHeader(2);
+                w.Write(cancel.EntityId);
+                w.Write(Akka.Serialization.Serialization.SerializedActorPath(cancel.Requester));
+                break;
             case Status.Failure failure:
                 FailureCodec.Write(ref w, failure.Cause);
                 break;
@@ -101,6 +109,7 @@ public sealed class UmhMessageSerializer : SerializerWithStringManifest
                 RequestManifest => ReadRequest(ref r),
                 ResponseManifest => ReadResponse(ref r),
                 ShardedManifest => ReadSharded(ref r),
+                CancelManifest => ReadCancel(ref r),
                 FailureManifest => new Status.Failure(FailureCodec.Read(ref r)),
                 ExceptionManifest => FailureCodec.Read(ref r),
                 _ => throw new System.Runtime.Serialization.SerializationException($"unknown UmhActors manifest \"{manifest}\""),
@@ -143,6 +152,14 @@ public sealed class UmhMessageSerializer : SerializerWithStringManifest
         Expect(r.ReadArrayHeader(), 2, "ShardedHelperRequest");
         var entityId = r.ReadString() ?? throw new MessagePackSerializationException("ShardedHelperRequest without an entity id");
         return new ShardedHelperRequest(entityId, ReadRequest(ref r));
+    }
+
+    private ShardedHelperCancel ReadCancel(ref MessagePackReader r)
+    {
+        Expect(r.ReadArrayHeader(), 2, "ShardedHelperCancel");
+        var entityId = r.ReadString() ?? throw new MessagePackSerializationException("ShardedHelperCancel without an entity id");
+        var path = r.ReadString() ?? throw new MessagePackSerializationException("ShardedHelperCancel without a requester");
+        return new ShardedHelperCancel(entityId, system.Provider.ResolveActorRef(path));
     }
 
     // A copy: the message owns its bytes, not the remoting buffer they arrived in.

@@ -20,8 +20,12 @@ namespace UmhActors.Cluster.Sharding;
 /// <para>The deadline is the request's <see cref="HelperRequest.Timeout"/> (for a request without
 /// one, the client's <c>askTimeout</c>); each retry carries the time left as its timeout, so the helper
 /// gives up when the caller would. The Ask waits 5 s more than that, as <see cref="HelperClient"/>'s.
-/// Cancelling the caller's token ends the wait and the retries; a request already delivered runs on
-/// to its own timeout (no cancel crosses the cluster).</para>
+/// Cancelling the caller's token ends the wait and the retries at once, and cancels the attempt in
+/// flight at its entity: the client sends a <see cref="ShardedHelperCancel"/> naming that attempt's
+/// requester through the region, and the entity, on whichever member it lives, frees the request's
+/// slot and sends its helper <c>$/cancel</c>, as a local <see cref="HelperClient"/>'s cancel does. That
+/// cancel is best effort: one that arrives after the answer does nothing, and one Akka loses (a
+/// hand-off, a member that died) leaves the request to its own timeout.</para>
 /// </remarks>
 /// <param name="region">The shard region or proxy registered by
 /// <see cref="ShardedHelperHostingExtensions.WithShardedHelpers{TKey}"/> (or …<c>Proxy</c>).</param>
@@ -79,9 +83,22 @@ public sealed class ShardedHelperClient(IActorRef region, TimeSpan? askTimeout =
             var left = infinite ? Timeout.InfiniteTimeSpan : budget - Stopwatch.GetElapsedTime(started);
             TimeSpan? wait = infinite ? null : (request.Timeout is null ? left : left + AskGrace);
             object answer;
+            IActorRef? requester = null;
             try
             {
-                answer = await Region.Ask<object>(new ShardedHelperRequest(entityId, attempt), wait, cancellationToken).ConfigureAwait(false);
+                var sent = new ShardedHelperRequest(entityId, attempt);
+                answer = await Region.Ask<object>(replyTo =>
+                {
+                    requester = replyTo;
+                    return sent;
+                }, wait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (requester is not null && cancellationToken.IsCancellationRequested)
+            {
+                // The caller stops waiting: so does the attempt at its entity, or it would hold a slot
+                // and run on to its timeout. Same region as the request, so it cannot overtake it.
+                Region.Tell(new ShardedHelperCancel(entityId, requester!));
+                throw;
             }
             catch (HelperRequestUndeliveredException undelivered)
             {

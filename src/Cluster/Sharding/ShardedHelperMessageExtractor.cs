@@ -6,7 +6,8 @@ namespace UmhActors.Cluster.Sharding;
 /// The default message extractor of sharded helpers: the entity id comes from a
 /// <see cref="ShardedHelperRequest"/>, the shard from a stable hash of that id (Akka's
 /// <see cref="HashCodeMessageExtractor"/>), and the entity receives the bare
-/// <see cref="Requests.HelperRequest"/>, so its Sender stays the original caller.
+/// <see cref="Requests.HelperRequest"/>, so its Sender stays the original caller. A
+/// <see cref="ShardedHelperCancel"/> goes to the same entity as <see cref="Helpers.CancelHelperRequest"/>.
 /// </summary>
 public sealed class ShardedHelperMessageExtractor : HashCodeMessageExtractor
 {
@@ -19,8 +20,18 @@ public sealed class ShardedHelperMessageExtractor : HashCodeMessageExtractor
     }
 
     /// <inheritdoc />
-    public override string? EntityId(object message) => message is ShardedHelperRequest request ? request.EntityId : null;
+    public override string? EntityId(object message) => message switch
+    {
+        ShardedHelperRequest request => request.EntityId,
+        ShardedHelperCancel cancel => cancel.EntityId,
+        _ => null,
+    };
 
     /// <inheritdoc />
-    public override object EntityMessage(object message) => message is ShardedHelperRequest request ? request.Request : message;
+    public override object EntityMessage(object message) => message switch
+    {
+        ShardedHelperRequest request => request.Request,
+        ShardedHelperCancel cancel => new Helpers.CancelHelperRequest(cancel.Requester),
+        _ => message,
+    };
 }
