@@ -40,6 +40,28 @@ public sealed class CancelledShardedCallsStopAtTheEntity
         await cluster.StopAndAssertNoHelperLeftAsync();
     }
 
+    [Fact]
+    public async Task A_call_whose_client_deadline_passes_first_is_cancelled_at_its_entity()
+    {
+        // The request has no timeout of its own, so the entity would run it to its RequestTimeout (a
+        // minute here) while the client gives up after 300 ms.
+        var options = ClusterTestNode.DefaultOptions.WithBounds(maxInFlight: 1, maxQueued: 10).WithRequestTimeout(TimeSpan.FromMinutes(1));
+        await using var cluster = await TestCluster.StartAsync(1, options);
+        var node = cluster.Nodes[0];
+        await Echo.AssertEchoAsync(node.Region, "deadline-1", 1);
+        var client = new ShardedHelperClient(node.Region, askTimeout: TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAsync<Akka.Actor.AskTimeoutException>(() =>
+            client.SendAsync("deadline-1", HelperRequest.Create("sleep", new[] { (int)Sleep.TotalMilliseconds })).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // The entity's only slot is free long before the abandoned sleep would have ended.
+        var patient = new ShardedHelperClient(node.Region);
+        var sum = await patient.CallAsync<int[], int>("deadline-1", "add", [2, 3]).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(5, sum);
+
+        await cluster.StopAndAssertNoHelperLeftAsync();
+    }
+
     // Starts entities from the caller until one lands on the other member (the ids hash over both).
     private static async Task<string> EntityOnAsync(TestNode caller, TestNode host)
     {

@@ -30,7 +30,8 @@ namespace UmhActors.Cluster.Sharding;
 /// <param name="region">The shard region or proxy registered by
 /// <see cref="ShardedHelperHostingExtensions.WithShardedHelpers{TKey}"/> (or …<c>Proxy</c>).</param>
 /// <param name="askTimeout">The deadline of a request without its own timeout; keep it above the
-/// entities' <see cref="HelperOptions.RequestTimeout"/>. Default 60 s.</param>
+/// entities' <see cref="HelperOptions.RequestTimeout"/> (when it passes first, the attempt is cancelled
+/// at its entity as for a cancelled token). Default 60 s.</param>
 /// <param name="options">MessagePack options for params and results (standard resolver by default).</param>
 public sealed class ShardedHelperClient(IActorRef region, TimeSpan? askTimeout = null, MessagePackSerializerOptions? options = null)
 {
@@ -97,6 +98,13 @@ public sealed class ShardedHelperClient(IActorRef region, TimeSpan? askTimeout =
             {
                 // The caller stops waiting: so does the attempt at its entity, or it would hold a slot
                 // and run on to its timeout. Same region as the request, so it cannot overtake it.
+                Region.Tell(new ShardedHelperCancel(entityId, requester!));
+                throw;
+            }
+            catch (AskTimeoutException) when (requester is not null)
+            {
+                // The client's deadline passed first (an askTimeout below the entity's request timeout):
+                // the caller gives up, so the entity should not run the request on either.
                 Region.Tell(new ShardedHelperCancel(entityId, requester!));
                 throw;
             }
