@@ -147,7 +147,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     /// <summary>Sends <paramref name="message"/> (a request or a batch) with Akka's Ask and waits for
     /// the answer up to <paramref name="timeout"/>; when the caller stops waiting (token or timeout)
     /// the actor is told to cancel what it still holds of the Ask's.</summary>
-    private async Task<T> AskAsync<T>(object message, TimeSpan? timeout, CancellationToken cancellationToken)
+    private async Task<T> AskAsync<T>(object message, TimeSpan? timeout, CancellationToken cancellationToken) where T : class
     {
         IActorRef? requester = null;
         object answer;
@@ -222,16 +222,10 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
 
     // The answer the actor sends for this call, the typed failure it sent thrown as itself, or a
     // clear error for anything else.
-    private T Expect<T>(object answer) => answer switch
+    private T Expect<T>(object answer) where T : class
     {
-        T expected => expected,
-        Status.Failure failure => Rethrow<T>(failure.Cause),
-        _ => throw new InvalidOperationException($"unexpected answer from {Helper.Path}: {answer}"),
-    };
-
-    private static T Rethrow<T>(Exception cause)
-    {
-        ExceptionDispatchInfo.Throw(cause);
-        throw cause;
+        var result = HelperAnswer.Unwrap<T>(answer, Helper, out var failure);
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        return result!;
     }
 }

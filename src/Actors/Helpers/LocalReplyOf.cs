@@ -22,24 +22,9 @@ internal sealed class LocalReply<T> : LocalReply where T : class
 
     private protected override void SetTask(object answer)
     {
-        switch (answer)
-        {
-            case T expected:
-                _task.TrySetResult(expected);
-                break;
-            case Status.Failure failure:
-                // Thrown here, a null cause would end the process from a thread-pool work item.
-                _task.TrySetException(failure.Cause ?? new InvalidOperationException($"{Target.Path} answered with a failure without a cause"));
-                break;
-            case var _ when ReferenceEquals(answer, CancelledMarker):
-                _task.TrySetCanceled(CancelledBy);
-                break;
-            case var _ when ReferenceEquals(answer, ExpiredMarker):
-                _task.TrySetException(TimeoutFailure());
-                break;
-            default:
-                _task.TrySetException(new InvalidOperationException($"unexpected answer from {Target.Path}: {answer}"));
-                break;
-        }
+        if (ReferenceEquals(answer, CancelledMarker)) _task.TrySetCanceled(CancelledBy);
+        else if (ReferenceEquals(answer, ExpiredMarker)) _task.TrySetException(TimeoutFailure());
+        else if (HelperAnswer.Unwrap<T>(answer, Target, out var failure) is { } expected) _task.TrySetResult(expected);
+        else _task.TrySetException(failure!);
     }
 }
