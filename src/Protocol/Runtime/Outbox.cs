@@ -9,10 +9,29 @@ namespace UmhActors.Protocol.Runtime;
 /// a read (<see cref="BeginBatch"/>/<see cref="EndBatch"/>) when no write is in progress: an
 /// inline answer then costs no thread hand-off, which is most of a small request's latency.
 /// </summary>
+/// <remarks>
+/// <para>While a batch runs, its frames wait for its end, or go to the writer thread once
+/// <see cref="HandOffBytes"/> have gathered, so a pipelined burst streams back in writes of a few
+/// KiB while the reader goes on. A batch that runs long (an inline handler that blocks) must not
+/// hold earlier answers back: the writer thread, woken once per batch by <see cref="HandOff"/>,
+/// takes them itself once the batch is older than <see cref="HandOffDelay"/>. Waking it before
+/// every inline handler instead cost one write and two futex calls per three or four answers
+/// (docs/benchmarks.md, "rtt").</para>
+/// <para>Every pulse has a waiter that needs it: the idle writer (new frames, a batch to time, a
+/// write ended with frames left), the producers stopped at <see cref="HighWater"/>, or the end.</para>
+/// </remarks>
 internal sealed class Outbox
 {
     // Producers wait past this much unwritten output so a flood cannot exhaust memory.
     private const int HighWater = 8 * 1024 * 1024;
+
+    /// <summary>A running batch hands what it queued to the writer thread once it is this large.</summary>
+    internal const int HandOffBytes = 4096;
+
+    /// <summary>How long a batch's frames may wait for the batch to end before the writer thread
+    /// takes them.</summary>
+    internal static readonly TimeSpan HandOffDelay = TimeSpan.FromMilliseconds(1);
+
     private readonly object _gate = new();
     private readonly Stream _output;
     private readonly Thread _thread;
@@ -23,6 +42,16 @@ internal sealed class Outbox
     private bool _broken;
     private bool _writing;
     private int _batchThread;
+    // Counts batches, so the writer can tell the batch it timed from a later one.
+    private long _batchNumber;
+    // The writer was woken for the current batch (at most once per batch, unless its frames grow past HandOffBytes).
+    private bool _batchWokeWriter;
+    // The batch the writer thread is timing, and since when (Environment.TickCount64).
+    private long _timedBatch;
+    private long _timedBatchSince;
+    private bool _writerIdle;
+    private bool _writerTiming;
+    private int _producersWaiting;
 
     public Outbox(Stream output)
     {
@@ -42,10 +71,11 @@ internal sealed class Outbox
         Monitor.Enter(_gate);
         while (_pending.WrittenCount > HighWater && !_broken && !_completed)
         {
-            // Wake the writer before waiting for it: a batching reader's own frames did not (they
-            // wait for EndBatch), so without this the writer would sleep on and both wait for good.
+            // Wake the writer before waiting for it: a batching reader's own frames may not have.
+            _producersWaiting++;
             Monitor.PulseAll(_gate);
             Monitor.Wait(_gate);
+            _producersWaiting--;
         }
         // Output is gone: keep accepting frames but drop them rather than grow without end.
         if (_broken) _pending.ResetWrittenCount();
@@ -54,29 +84,45 @@ internal sealed class Outbox
 
     public void Release()
     {
-        // The batching thread writes at EndBatch; waking the writer now would only race it.
-        if (_batchThread != Environment.CurrentManagedThreadId) Monitor.PulseAll(_gate);
+        // The batching thread's frames wait for EndBatch or HandOff; anyone else's wake an idle writer
+        // (one that is writing or timing a batch takes them when it looks again).
+        if (_writerIdle && _batchThread != Environment.CurrentManagedThreadId) Monitor.PulseAll(_gate);
         Monitor.Exit(_gate);
     }
 
     /// <summary>Frames queued by the calling thread until <see cref="EndBatch"/> wait for it.</summary>
     public void BeginBatch()
     {
-        lock (_gate) _batchThread = Environment.CurrentManagedThreadId;
-    }
-
-    /// <summary>Lets the writer thread take what the batch queued so far. Called before user code
-    /// runs on the reader thread: if it blocks, earlier answers must not wait for it.</summary>
-    public void HandOff()
-    {
         lock (_gate)
         {
-            if (_pending.WrittenCount > 0) Monitor.PulseAll(_gate);
+            _batchThread = Environment.CurrentManagedThreadId;
+            _batchNumber++;
+            _batchWokeWriter = false;
+        }
+    }
+
+    /// <summary>Called before user code runs on the batching thread: if it blocks, earlier answers must
+    /// not wait for it. Wakes the writer thread once per batch to take them after
+    /// <see cref="HandOffDelay"/>, or at once when they reach <see cref="HandOffBytes"/>.</summary>
+    public void HandOff()
+    {
+        // Only the batching thread writes these fields outside the writer's swap; a stale read
+        // costs one needless trip through the lock, never a missed wake.
+        var full = _pending.WrittenCount >= HandOffBytes;
+        if (_batchWokeWriter && !full) return;
+        lock (_gate)
+        {
+            if (_pending.WrittenCount == 0) return;
+            full = _pending.WrittenCount >= HandOffBytes;
+            if (_batchWokeWriter && !full) return;
+            _batchWokeWriter = true;
+            // A writer that is writing looks again when done; one idle or timing must be woken.
+            if (_writerIdle || (full && _writerTiming)) Monitor.PulseAll(_gate);
         }
     }
 
     /// <summary>Writes what is queued on the calling thread if no write is in progress; otherwise
-    /// leaves it to the writer thread.</summary>
+    /// leaves it to the writer thread, which looks again when its write ends.</summary>
     public void EndBatch()
     {
         ArrayBufferWriter<byte> batch;
@@ -86,7 +132,7 @@ internal sealed class Outbox
             if (_pending.WrittenCount == 0) return;
             if (_writing || _broken)
             {
-                Monitor.PulseAll(_gate);
+                if (_writerIdle) Monitor.PulseAll(_gate);
                 return;
             }
             batch = TakePendingLocked();
@@ -110,8 +156,11 @@ internal sealed class Outbox
             ArrayBufferWriter<byte> batch;
             lock (_gate)
             {
-                while ((_pending.WrittenCount == 0 || _writing) && !_completed && !_broken) Monitor.Wait(_gate);
-                while (_writing) Monitor.Wait(_gate);
+                while (!_broken)
+                {
+                    if (_writing || (_pending.WrittenCount == 0 && !_completed)) WaitIdleLocked();
+                    else if (_completed || !BatchHoldsPendingLocked()) break;
+                }
                 if (_pending.WrittenCount == 0 || _broken)
                 {
                     _drained.TrySetResult();
@@ -123,6 +172,33 @@ internal sealed class Outbox
         }
     }
 
+    private void WaitIdleLocked()
+    {
+        _writerIdle = true;
+        Monitor.Wait(_gate);
+        _writerIdle = false;
+    }
+
+    // Called under the gate, with frames pending and no write in progress: true while a running batch
+    // will write them at its end, after waiting (the gate released) up to what is left of the batch's
+    // HandOffDelay. False once the batch ended, ran past the delay, or queued HandOffBytes.
+    private bool BatchHoldsPendingLocked()
+    {
+        if (_batchThread == 0 || _pending.WrittenCount >= HandOffBytes) return false;
+        var now = Environment.TickCount64;
+        if (_timedBatch != _batchNumber)
+        {
+            _timedBatch = _batchNumber;
+            _timedBatchSince = now;
+        }
+        var left = _timedBatchSince + (long)HandOffDelay.TotalMilliseconds - now;
+        if (left < 0) return false;
+        _writerTiming = true;
+        Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left + 1));
+        _writerTiming = false;
+        return true;
+    }
+
     // Called under the gate: the caller becomes the one writer until WriteBatch returns.
     private ArrayBufferWriter<byte> TakePendingLocked()
     {
@@ -130,7 +206,7 @@ internal sealed class Outbox
         _pending = _spare;
         _spare = batch;
         _writing = true;
-        Monitor.PulseAll(_gate);
+        if (_producersWaiting > 0) Monitor.PulseAll(_gate);
         return batch;
     }
 
@@ -157,8 +233,9 @@ internal sealed class Outbox
         lock (_gate)
         {
             _writing = false;
-            // Frames queued meanwhile (by handlers on other threads) go with the writer thread.
-            Monitor.PulseAll(_gate);
+            // Frames queued meanwhile (by handlers on other threads) go with the writer thread: wake
+            // it if this write was the reader's; the end and full producers wait for any write.
+            if ((_writerIdle && _pending.WrittenCount > 0) || _producersWaiting > 0 || _completed) Monitor.PulseAll(_gate);
         }
         return true;
     }

@@ -24,11 +24,14 @@ internal sealed class InProcessRuntime : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _inputClosed;
 
-    public InProcessRuntime(Func<HelperRuntimeBuilder, HelperRuntimeBuilder>? configure = null, string name = "inproc")
+    /// <param name="configure">Handlers and settings.</param>
+    /// <param name="name">The helper's name.</param>
+    /// <param name="wrapOutput">Wraps the runtime's output stream (to watch its writes).</param>
+    public InProcessRuntime(Func<HelperRuntimeBuilder, HelperRuntimeBuilder>? configure = null, string name = "inproc", Func<Stream, Stream>? wrapOutput = null)
     {
         _runtimeInput = new AnonymousPipeClientStream(PipeDirection.In, _toRuntime.ClientSafePipeHandle);
         _runtimeOutput = new AnonymousPipeClientStream(PipeDirection.Out, _fromRuntime.ClientSafePipeHandle);
-        var builder = HelperRuntime.CreateBuilder(name).WithStreams(_runtimeInput, _runtimeOutput);
+        var builder = HelperRuntime.CreateBuilder(name).WithStreams(_runtimeInput, wrapOutput?.Invoke(_runtimeOutput) ?? _runtimeOutput);
         Runtime = (configure ?? (b => b))(builder).Build();
         _ = Task.Factory.StartNew(ReadLoop, TaskCreationOptions.LongRunning);
     }
