@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using MessagePack;
 
 namespace UmhActors.Protocol.Framing;
@@ -73,6 +74,7 @@ public sealed class FrameDecoder
 
     private Frame Parse(ReadOnlySequence<byte> bytes, long offset)
     {
+        if (bytes.IsSingleSegment && TryParseCommon(bytes.First, offset, out var common)) return common;
         // The scanner proved the value complete and within limits; what remains is its shape.
         try
         {
@@ -111,6 +113,57 @@ public sealed class FrameDecoder
         {
             throw new ProtocolViolationException(ProtocolViolationReason.Malformed, offset, e.Message, e);
         }
+    }
+
+    /// <summary>The two frames of a busy stream in their usual encoding, read straight from the
+    /// bytes: a request <c>[0, msgid, fixstr method, params]</c> and a response
+    /// <c>[1, msgid, nil, result]</c>, msgid a positive fixint or uint 8/16/32. Anything else (an
+    /// error response, other integer encodings, bin names, notifications) takes the general path, which
+    /// gives the same frame; so does any frame this would reject.</summary>
+    private bool TryParseCommon(ReadOnlyMemory<byte> memory, long offset, out Frame frame)
+    {
+        frame = default;
+        var span = memory.Span;
+        if (span.Length < 5 || span[0] != 0x94 || span[1] > 1) return false;
+        int at;
+        uint msgId;
+        switch (span[2])
+        {
+            case <= 0x7f:
+                msgId = span[2];
+                at = 3;
+                break;
+            case 0xcc:
+                msgId = span[3];
+                at = 4;
+                break;
+            case 0xcd when span.Length >= 6:
+                msgId = BinaryPrimitives.ReadUInt16BigEndian(span[3..]);
+                at = 5;
+                break;
+            case 0xce when span.Length >= 8:
+                msgId = BinaryPrimitives.ReadUInt32BigEndian(span[3..]);
+                at = 7;
+                break;
+            default:
+                return false;
+        }
+        if (at >= span.Length) return false;
+        if (span[1] == 1)
+        {
+            // The scanner proved four whole values: after nil comes the result.
+            if (span[at] != 0xc0) return false;
+            frame = new Frame(FrameKind.Response, msgId, string.Empty, memory[(at + 1)..], memory.Slice(at, 1), offset);
+            return true;
+        }
+        var code = span[at];
+        if (code is < 0xa0 or > 0xbf) return false;
+        var nameLength = code & 0x1f;
+        if (nameLength > Limits.MaxMethodNameLength || span.Length < at + 1 + nameLength) return false;
+        var method = _methods.Get(span.Slice(at + 1, nameLength));
+        if (method is null) return false;
+        frame = new Frame(FrameKind.Request, msgId, method, memory[(at + 1 + nameLength)..], default, offset);
+        return true;
     }
 
     private static uint ReadMsgId(ref MessagePackReader reader, long offset)

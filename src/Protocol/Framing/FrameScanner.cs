@@ -40,6 +40,9 @@ internal sealed class FrameScanner
             _startIndex = start.GetInteger();
         }
 
+        // Every reader's buffer is one array: walk its span. A sequence of segments takes the reader.
+        if (buffer.IsSingleSegment) return ScanSpan(buffer.FirstSpan, streamOffset);
+
         var reader = new SequenceReader<byte>(buffer);
         reader.Advance(_scanned);
         Span<byte> header = stackalloc byte[MessagePackHeader.MaxLength];
@@ -70,47 +73,95 @@ internal sealed class FrameScanner
             else
                 header[0] = code;
 
-            long body = 0, children = 0;
-            switch (kind)
-            {
-                case MessagePackHeader.Kind.Fixed:
-                    break;
-                case MessagePackHeader.Kind.FixedBody:
-                    body = MessagePackHeader.FixedBodyLength(code);
-                    break;
-                case MessagePackHeader.Kind.Bytes:
-                    body = MessagePackHeader.DeclaredLength(code, header[..headerLength]);
-                    if (body > _limits.MaxStringLength)
-                        throw new ProtocolViolationException(ProtocolViolationReason.StringTooLong, streamOffset,
-                            $"a value declares {body} bytes; the limit is {_limits.MaxStringLength}");
-                    break;
-                case MessagePackHeader.Kind.Array:
-                case MessagePackHeader.Kind.Map:
-                    children = MessagePackHeader.DeclaredLength(code, header[..headerLength]);
-                    if (children > _limits.MaxCollectionLength)
-                        throw new ProtocolViolationException(ProtocolViolationReason.CollectionTooLong, streamOffset,
-                            $"a collection declares {children} entries; the limit is {_limits.MaxCollectionLength}");
-                    if (kind == MessagePackHeader.Kind.Map) children *= 2;
-                    break;
-            }
-
-            // Each child takes at least one byte, so this is a lower bound of the frame's size.
-            var atLeast = _scanned + headerLength + body + children;
-            if (atLeast > _limits.MaxFrameSize)
-                throw new ProtocolViolationException(ProtocolViolationReason.FrameTooLarge, streamOffset,
-                    $"the frame needs at least {atLeast} bytes; the limit is {_limits.MaxFrameSize}");
+            var (body, children) = Measure(code, kind, header[..headerLength], headerLength, streamOffset);
             if (reader.Remaining < headerLength + body) return -1;
 
             reader.Advance(headerLength + body);
-            _scanned += headerLength + body;
-            _remaining[_depth]--;
-            if (children > 0)
+            Consume(headerLength + body, children, streamOffset);
+        }
+    }
+
+    // The same walk over one span, with the same resumable state, without a reader's per-byte cost
+    // (a quarter of a small frame's decoding in the rtt profile).
+    private long ScanSpan(ReadOnlySpan<byte> span, long streamOffset)
+    {
+        while (true)
+        {
+            while (_remaining[_depth] == 0)
             {
-                if (_depth + 1 >= _remaining.Length)
-                    throw new ProtocolViolationException(ProtocolViolationReason.NestingTooDeep, streamOffset,
-                        $"arrays and maps nest deeper than {_limits.MaxDepth}");
-                _remaining[++_depth] = children;
+                if (_depth == 0)
+                {
+                    var length = _scanned;
+                    _depth = -1;
+                    return length;
+                }
+                _depth--;
             }
+
+            var at = (int)_scanned;
+            if (at >= span.Length) return -1;
+            var code = span[at];
+            if (_scanned == 0 && !IsArray(code))
+                throw new ProtocolViolationException(code == 0xc1 ? ProtocolViolationReason.Malformed : ProtocolViolationReason.WrongShape,
+                    streamOffset, $"a frame must be a MessagePack array; got code 0x{code:x2}");
+
+            var (headerLength, kind) = MessagePackHeader.Classify(code);
+            if (kind == MessagePackHeader.Kind.Unused)
+                throw new ProtocolViolationException(ProtocolViolationReason.Malformed, streamOffset, "code 0xc1 is never used in MessagePack");
+            if (span.Length - at < headerLength) return -1;
+
+            var (body, children) = Measure(code, kind, span.Slice(at, headerLength), headerLength, streamOffset);
+            if (span.Length - at < headerLength + body) return -1;
+            Consume(headerLength + body, children, streamOffset);
+        }
+    }
+
+    // The body length and children count the header announces, within the limits.
+    private (long Body, long Children) Measure(byte code, MessagePackHeader.Kind kind, ReadOnlySpan<byte> header, int headerLength, long streamOffset)
+    {
+        long body = 0, children = 0;
+        switch (kind)
+        {
+            case MessagePackHeader.Kind.Fixed:
+                break;
+            case MessagePackHeader.Kind.FixedBody:
+                body = MessagePackHeader.FixedBodyLength(code);
+                break;
+            case MessagePackHeader.Kind.Bytes:
+                body = MessagePackHeader.DeclaredLength(code, header);
+                if (body > _limits.MaxStringLength)
+                    throw new ProtocolViolationException(ProtocolViolationReason.StringTooLong, streamOffset,
+                        $"a value declares {body} bytes; the limit is {_limits.MaxStringLength}");
+                break;
+            case MessagePackHeader.Kind.Array:
+            case MessagePackHeader.Kind.Map:
+                children = MessagePackHeader.DeclaredLength(code, header);
+                if (children > _limits.MaxCollectionLength)
+                    throw new ProtocolViolationException(ProtocolViolationReason.CollectionTooLong, streamOffset,
+                        $"a collection declares {children} entries; the limit is {_limits.MaxCollectionLength}");
+                if (kind == MessagePackHeader.Kind.Map) children *= 2;
+                break;
+        }
+
+        // Each child takes at least one byte, so this is a lower bound of the frame's size.
+        var atLeast = _scanned + headerLength + body + children;
+        if (atLeast > _limits.MaxFrameSize)
+            throw new ProtocolViolationException(ProtocolViolationReason.FrameTooLarge, streamOffset,
+                $"the frame needs at least {atLeast} bytes; the limit is {_limits.MaxFrameSize}");
+        return (body, children);
+    }
+
+    // Steps past one value's header and body, opening a level for its children.
+    private void Consume(long length, long children, long streamOffset)
+    {
+        _scanned += length;
+        _remaining[_depth]--;
+        if (children > 0)
+        {
+            if (_depth + 1 >= _remaining.Length)
+                throw new ProtocolViolationException(ProtocolViolationReason.NestingTooDeep, streamOffset,
+                    $"arrays and maps nest deeper than {_limits.MaxDepth}");
+            _remaining[++_depth] = children;
         }
     }
 
