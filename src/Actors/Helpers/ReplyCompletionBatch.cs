@@ -1,23 +1,29 @@
 namespace UmhActors.Helpers;
 
 /// <summary>
-/// The <see cref="LocalReply"/> answers of one read from a helper's stdout, completed by thread-pool
-/// work items that each take the next reply until none is left, instead of one thread-pool dispatch
-/// per answer. The reactor (or the actor's thread, while it polls) only queues the batch: no caller's
+/// The <see cref="LocalReply"/> answers of one read from a helper's stdout, completed by one
+/// thread-pool work item that takes reply after reply, instead of one thread-pool dispatch per
+/// answer. The reactor (or the actor's thread, while it polls) only queues the batch: no caller's
 /// continuation ever runs on it.
 /// </summary>
 /// <remarks>
-/// A caller's continuation runs inline on the work item, and may block. So before running one, the
-/// work item makes sure another is queued for the same batch while replies remain: a blocked
-/// continuation holds up only its own reply, and the queued spare takes the rest. A started spare
-/// queues the next spare, so a batch costs about as many work items as threads that took part in it.
+/// A caller's continuation runs inline on the work item, and may block. The batch is then taken
+/// over, not waited for: <see cref="StalledReplyWatch"/> looks at every running batch about every
+/// <see cref="StalledReplyWatch.Period"/>, and queues another work item for one that took no reply
+/// since its last look, which takes the replies left. So a blocked continuation holds up the others
+/// of its read for one or two periods, and only its own reply after that. Queuing that spare before
+/// every continuation instead (the earlier design) kept two or three pool threads waking and
+/// contending on every read of a pipelined stream: about a third of the host's CPU per request
+/// (docs/benchmarks.md, "rtt").
 /// </remarks>
 internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
 {
     private readonly LocalReply[] _replies;
     private readonly int _count;
+    // The index of the last reply taken; every work item of the batch takes the next with one increment.
     private int _next = -1;
-    private int _spareQueued;
+    // The watch's view of _next at its last look (watch thread only).
+    private int _seenNext = int.MinValue;
 
     private ReplyCompletionBatch(LocalReply[] replies, int count)
     {
@@ -30,23 +36,41 @@ internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
     public static void Schedule(ReadOnlySpan<LocalReply> replies)
     {
         if (replies.IsEmpty) return;
-        IThreadPoolWorkItem work = replies.Length == 1 ? replies[0] : new ReplyCompletionBatch(replies.ToArray(), replies.Length) { _spareQueued = 1 };
-        ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+        if (replies.Length == 1)
+        {
+            // A reply alone is its own work item: if its continuation blocks, nothing else waits.
+            ThreadPool.UnsafeQueueUserWorkItem(replies[0], preferLocal: false);
+            return;
+        }
+        var batch = new ReplyCompletionBatch(replies.ToArray(), replies.Length);
+        StalledReplyWatch.Watch(batch);
+        ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
     }
+
+    /// <summary>Whether every reply has been taken (the last continuations may still run).</summary>
+    internal bool AllTaken => Volatile.Read(ref _next) >= _count - 1;
 
     public void Execute()
     {
-        // This work item was the queued spare: it runs now, so a new one may be needed.
-        Volatile.Write(ref _spareQueued, 0);
         while (true)
         {
             var index = Interlocked.Increment(ref _next);
             if (index >= _count) return;
-            if (index + 1 < _count && Volatile.Read(ref _spareQueued) == 0 && Interlocked.Exchange(ref _spareQueued, 1) == 0)
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             var reply = _replies[index];
             _replies[index] = null!; // the array may outlive the batch in a queued spare
             reply.Complete();
         }
+    }
+
+    /// <summary>The watch's look (one thread at a time): false once every reply was taken (stop
+    /// watching); otherwise queues a spare work item when a started batch took no reply since the last look.</summary>
+    internal bool LookForStall()
+    {
+        var next = Volatile.Read(ref _next);
+        if (next >= _count - 1) return false;
+        // Not started yet means the pool is busy, not blocked by this batch: a spare would only queue behind.
+        if (next >= 0 && next == _seenNext) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        _seenNext = next;
+        return true;
     }
 }

@@ -118,6 +118,23 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
     }
 
     [Fact]
+    public async Task Continuations_that_block_one_after_another_hold_up_no_other_answer_of_their_read()
+    {
+        var probe = CreateTestProbe();
+        var replies = Enumerable.Range(0, 6).Select(_ => NewReply(probe.Ref, null)).ToArray();
+        foreach (var reply in replies) reply.Arm(CancellationToken.None);
+        // The first five continuations each block until the last reply is answered: each work item that
+        // takes one is stuck in turn, so the batch must be taken over five times before the last completes.
+        var last = replies[^1].Task;
+        var blocked = replies[..^1].Select(r => r.Task.ContinueWith(_ => last.Wait(TimeSpan.FromSeconds(10)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)).ToArray();
+        foreach (var reply in replies) Assert.True(reply.TryAnswer(Answer));
+        ReplyCompletionBatch.Schedule(replies.ToArray<LocalReply>());
+        await last.WaitAsync(Patience);
+        Assert.All(await Task.WhenAll(blocked).WaitAsync(Patience), Assert.True);
+    }
+
+    [Fact]
     public async Task Callers_racing_their_own_cancellation_and_deadline_against_the_helper_each_end_and_free_their_slots()
     {
         var (helper, _) = await StartHelperAsync();
