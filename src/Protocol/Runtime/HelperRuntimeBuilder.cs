@@ -67,7 +67,8 @@ public sealed partial class HelperRuntimeBuilder
     }
 
     /// <summary>Registers a synchronous raw handler that runs on the reader loop, for answers cheaper
-    /// than a thread-pool hop. Blocking in it blocks the whole helper, pings included.</summary>
+    /// than a thread-pool hop. Blocking in it blocks the whole helper, pings included; answers given
+    /// before it (and meanwhile on other threads) are still written, about a millisecond after it started.</summary>
     public HelperRuntimeBuilder HandleInline(string method, Func<RequestContext, ReadOnlyMemory<byte>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
