@@ -71,7 +71,13 @@ public static class ShardedHelperHostingExtensions
             .WithShardRegion<TKey>(typeName, (system, _, _) =>
             {
                 var resolved = options ?? HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.FromConfig(system.Settings.Config));
-                var props = HelperActor.Props(blob, resolved);
+                // An entity launches its helper on its first request, so a cancel for an entity that is
+                // not running (passivated, handed off, never started) costs no launch: the entity asks its
+                // shard to passivate it instead. Remembered entities are started by Akka without any
+                // message, to run at once: they launch in PreStart, as a local helper does.
+                var props = settings.RememberEntities
+                    ? HelperActor.Props(blob, resolved)
+                    : HelperActor.PropsLaunchingOnDemand(blob, resolved, new Passivate(HandOffHelper.Instance));
                 return _ => props;
             }, settings.Extractor, shardOptions);
     }
