@@ -18,8 +18,9 @@ public sealed partial class HelperActor
     /// <summary>Props for an actor that launches its helper only on its first
     /// <see cref="HelperRequest"/>, <see cref="HelperRequestBatch"/> or <see cref="NotifyWhenReady"/>,
     /// and that, when a <see cref="CancelHelperRequest"/> reaches it before then (there is nothing to
-    /// cancel), sends <paramref name="stopRequest"/> to its parent once. A restarted incarnation
-    /// (after an escalation) launches at once, as any helper actor does.</summary>
+    /// cancel), sends <paramref name="stopRequest"/> to its parent once. An incarnation restarted by its
+    /// supervisor (after an escalation) waits for its next request too: the requests of the failed one
+    /// were all answered with the failure.</summary>
     /// <remarks>For sharding entities: <paramref name="stopRequest"/> is the shard's
     /// <c>ShardRegion.Passivate(HandOffHelper)</c>, so the shard buffers what arrives for the entity
     /// while it stops and starts it again for a request that came meanwhile.</remarks>
@@ -54,13 +55,5 @@ public sealed partial class HelperActor
                 // Status, freeze, subscriptions, a hand-off (which stops it at once: nothing is in flight) as usual.
                 return false;
         }
-    }
-
-    /// <inheritdoc />
-    protected override void PostRestart(Exception reason)
-    {
-        // The helper of the failed incarnation was serving requests: its replacement starts at once.
-        _launchDeferred = false;
-        base.PostRestart(reason);
     }
 }
