@@ -79,10 +79,12 @@ public static class ShardedHelperHostingExtensions
                 // not running (passivated, handed off, never started) costs no launch: the entity asks its
                 // shard to passivate it instead. Remembered entities are started by Akka without any
                 // message, to run at once: they launch in PreStart, as a local helper does.
-                var props = settings.RememberEntities
-                    ? HelperActor.Props(blob, resolved)
-                    : HelperActor.PropsLaunchingOnDemand(blob, resolved, new Passivate(HandOffHelper.Instance));
-                return _ => props;
+                // Props for each entity: they hold the event subscribers its incarnations share, which
+                // must not be every entity's.
+                var passivate = new Passivate(HandOffHelper.Instance);
+                return settings.RememberEntities
+                    ? _ => HelperActor.Props(blob, resolved)
+                    : _ => HelperActor.PropsLaunchingOnDemand(blob, resolved, passivate);
             }, settings.Extractor, shardOptions);
     }
 
