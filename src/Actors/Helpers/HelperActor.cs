@@ -76,9 +76,11 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     private readonly ReadyWaiters _readyWaiters = new();
     private readonly List<IActorRef> _stopAskers = [];
 
-    private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock)
+    private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock, object? stopRequest)
     {
         _blob = blob;
+        _stopRequest = stopRequest;
+        _launchDeferred = stopRequest is not null;
         _options = options;
         _subscribers = subscribers;
         _clock = clock;
@@ -101,7 +103,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         var resolved = options ?? HelperOptions.Default;
         // One subscriber set for every incarnation, so subscriptions survive restarts.
         var subscribers = new HelperEventSubscribers();
-        return Akka.Actor.Props.CreateBy(new Producer(blob, resolved, subscribers, clock));
+        return Akka.Actor.Props.CreateBy(new Producer(blob, resolved, subscribers, clock, null));
     }
 
     /// <inheritdoc />
@@ -116,13 +118,13 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         _guardian = guardian.Actor;
         _gate = guardian.Gate;
         _guardian.Tell(new RegisterHelper(Self));
-        RequestPermit();
+        if (!_launchDeferred) RequestPermit();
     }
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
     {
-        if (OnHandOff(message)) return;
+        if (OnHandOff(message) || OnBeforeLaunch(message)) return;
         switch (message)
         {
             case HelperRequest request:
@@ -593,11 +595,12 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     }
 
     /// <summary>Creates each incarnation with the same blob, options and subscriber set.</summary>
-    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock) : IIndirectActorProducer
+    private sealed class Producer(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock, object? stopRequest)
+        : IIndirectActorProducer
     {
         public Type ActorType => typeof(HelperActor);
 
-        public ActorBase Produce() => new HelperActor(blob, options, subscribers, clock);
+        public ActorBase Produce() => new HelperActor(blob, options, subscribers, clock, stopRequest);
 
         public void Release(ActorBase actor)
         {

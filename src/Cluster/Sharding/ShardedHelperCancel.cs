@@ -13,10 +13,13 @@ namespace UmhActors.Cluster.Sharding;
 /// <see cref="ShardedHelperClient"/> sends it when the caller's token is cancelled. Not answered.
 /// </summary>
 /// <remarks>Best effort, as any message across the cluster: one that arrives after the answer does
-/// nothing; one Akka loses (a hand-off, a member that died) leaves the request to its own timeout. Only
-/// <see cref="ShardedHelperMessageExtractor"/> (the default) routes it; a custom extractor must map it
-/// the same way (entity id <paramref name="EntityId"/>, entity message
-/// <c>new CancelHelperRequest(Requester)</c>) or the region drops it.</remarks>
+/// nothing; one Akka loses (a hand-off, a member that died) leaves the request to its own timeout. A
+/// cancel for an entity that is not running (passivated, handed off, never started) launches no helper:
+/// Akka starts the entity to deliver it, and the entity, which launches its helper only on its first
+/// request, asks its shard to passivate it at once (with remember-entities on, entities launch as they
+/// start, so there it does start the helper Akka would keep running anyway). A message extractor of
+/// the user's need not route it: one that does not sends it where it sends a
+/// <see cref="ShardedHelperRequest"/> for the same entity id.</remarks>
 /// <param name="EntityId">The entity the request was sent to.</param>
 /// <param name="Requester">The Sender of the request to cancel.</param>
 public sealed record ShardedHelperCancel(string EntityId, IActorRef Requester);

@@ -25,6 +25,10 @@ public static class ShardedHelperHostingExtensions
     /// <para>Only members with <see cref="ShardedHelperOptions.Role"/> (<c>helpers</c> by default)
     /// host entities; on other members the same call starts the region in proxy mode (Akka's rule for
     /// a member without the role), which forwards requests to the hosting members and needs no helper.</para>
+    /// <para>An entity launches its helper on its first request, not when Akka starts it (Akka starts an
+    /// entity for any message, a <see cref="ShardedHelperCancel"/> too): a cancel that reaches an entity
+    /// that had no request makes it ask its shard to passivate it, and launches nothing. With
+    /// remember-entities on, entities launch as they start (Akka restarts them with no message).</para>
     /// <para>Each entity supervises its helper itself with the policy table of <paramref name="options"/>
     /// (or of the system's <c>umh.supervision</c> HOCON when null), exactly as a local helper does; a
     /// failure the table escalates reaches the shard, which restarts the entity. An idle entity is
@@ -71,8 +75,16 @@ public static class ShardedHelperHostingExtensions
             .WithShardRegion<TKey>(typeName, (system, _, _) =>
             {
                 var resolved = options ?? HelperOptions.Default.WithSupervision(HelperSupervisionPolicy.FromConfig(system.Settings.Config));
-                var props = HelperActor.Props(blob, resolved);
-                return _ => props;
+                // An entity launches its helper on its first request, so a cancel for an entity that is
+                // not running (passivated, handed off, never started) costs no launch: the entity asks its
+                // shard to passivate it instead. Remembered entities are started by Akka without any
+                // message, to run at once: they launch in PreStart, as a local helper does.
+                // Props for each entity: they hold the event subscribers its incarnations share, which
+                // must not be every entity's.
+                var passivate = new Passivate(HandOffHelper.Instance);
+                return settings.RememberEntities
+                    ? _ => HelperActor.Props(blob, resolved)
+                    : _ => HelperActor.PropsLaunchingOnDemand(blob, resolved, passivate);
             }, settings.Extractor, shardOptions);
     }
 

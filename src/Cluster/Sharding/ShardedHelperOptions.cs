@@ -31,7 +31,10 @@ public sealed record ShardedHelperOptions
 
     /// <summary>Maps messages to entity ids and shards; null: a <see cref="ShardedHelperMessageExtractor"/>
     /// over <see cref="NumberOfShards"/> shards. A user extractor must give the entity a
-    /// <see cref="Requests.HelperRequest"/> (or another message a <see cref="Helpers.HelperActor"/> handles).</summary>
+    /// <see cref="Requests.HelperRequest"/> (or another message a <see cref="Helpers.HelperActor"/> handles).
+    /// It need not route <see cref="ShardedHelperCancel"/>: a cancel it leaves unrouted goes where it
+    /// sends a <see cref="ShardedHelperRequest"/> with the same entity id, as a
+    /// <see cref="Helpers.CancelHelperRequest"/>.</summary>
     public IMessageExtractor? MessageExtractor { get; init; }
 
     /// <summary>These options with another hosting role (null: every member hosts).</summary>
@@ -51,5 +54,7 @@ public sealed record ShardedHelperOptions
     public ShardedHelperOptions WithMessageExtractor(IMessageExtractor extractor) =>
         this with { MessageExtractor = extractor ?? throw new ArgumentNullException(nameof(extractor)) };
 
-    internal IMessageExtractor Extractor => MessageExtractor ?? new ShardedHelperMessageExtractor(NumberOfShards);
+    internal IMessageExtractor Extractor => MessageExtractor is { } user
+        ? new CancelRoutingMessageExtractor(user)
+        : new ShardedHelperMessageExtractor(NumberOfShards);
 }
