@@ -247,21 +247,22 @@ internal sealed class ChaosRun
             ("fdburst", h => FdBurstAsync(h, stop)),
         };
         var faults = all.Where(f => _settings.Faults is null || _settings.Faults.Contains(f.Kind)).Select(f => f.Inject).ToArray();
-        while (!stop.IsCancellationRequested)
+        // The kinds take turns (the helper is random): a short run still sees each kind several times.
+        for (var turn = 0; !stop.IsCancellationRequested; turn++)
         {
             await Task.Delay(_settings.FaultInterval, stop).ContinueWith(_ => { });
             if (stop.IsCancellationRequested) break;
-            int index, which;
-            lock (_random)
-            {
-                index = _random.Next(helpers.Length);
-                which = _random.Next(faults.Length);
-            }
-            var fault = await faults[which](helpers[index]);
-            if (fault is null) continue;
-            _faults.AddOrUpdate(fault, 1, (_, n) => n + 1);
-            _timeline.Fault(fault);
+            int index;
+            lock (_random) index = _random.Next(helpers.Length);
+            var fault = await faults[turn % faults.Length](helpers[index]);
+            if (fault is not null) RecordFault(fault);
         }
+    }
+
+    private void RecordFault(string fault)
+    {
+        _faults.AddOrUpdate(fault, 1, (_, n) => n + 1);
+        _timeline.Fault(fault);
     }
 
     private async Task<string?> SignalAsync(IActorRef helper, string name, params int[] signals)
@@ -285,13 +286,18 @@ internal sealed class ChaosRun
         return name;
     }
 
-    private static async Task<string?> InBandAsync<T>(IActorRef helper, string method, T parameters)
+    // Counted when it took effect: the call fails with the helper's crash or exit. One sent to a
+    // helper that was stopped or killed meanwhile ends otherwise and is no fault of its own.
+    private Task<string?> InBandAsync<T>(IActorRef helper, string method, T parameters)
     {
         var call = new HelperClient(helper).SendAsync(HelperRequest.Create(method, parameters, timeout: RequestTimeout));
-        // Its answer is the helper's death (a typed failure); the callers' checks cover the rest.
-        _ = call.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-        await Task.Yield();
-        return method == "crash" ? "in-band crash" : "exit 3";
+        var crash = method == "crash";
+        _ = call.ContinueWith(t =>
+        {
+            if (crash ? t.Exception?.InnerException is HelperCrashedException : t.Exception?.InnerException is HelperFailedException)
+                RecordFault(crash ? "in-band crash" : "exit 3");
+        }, TaskScheduler.Default);
+        return Task.FromResult<string?>(null);
     }
 
     // Holds fds until fewer than the launch reserve are free, so launches in the meantime fail
