@@ -19,8 +19,10 @@ namespace UmhActors.Benchmarks.Suites;
 /// process has been reaped) and per thousand; host RSS per helper; and where each launch's time
 /// went, from the <c>umh.helper.launch</c> spans (<see cref="LaunchTracing"/>). Just before each
 /// count, the raw stop-all of N raw helpers (every stdin closed, every one reaped) gives the floor
-/// for <c>stop_all_ms</c>. With <c>UMH_SCALE_THREAD_NAMES</c> set, the suite also prints the host's
-/// threads by name at the peak of each start.
+/// for <c>stop_all_ms</c>. The host's threads at the peak of each start and stop are split by owner
+/// (<see cref="ThreadCensus"/>: library, pool workers, runtime, other); with <c>UMH_SCALE_THREAD_NAMES</c>
+/// set, the suite also prints them by name. With <c>UMH_SCALE_WAIT_STACKS</c> set, it prints where
+/// pool threads blocked on an unfinished task while starting and stopping (<see cref="PoolBlockingWaits"/>).
 /// </summary>
 internal sealed class ScaleSuite : IBenchmarkSuite
 {
@@ -42,6 +44,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         var results = new List<BenchmarkResult>();
         var allRaw = new List<double>();
         var maxThreads = 0;
+        ThreadCensus? maxCensus = null;
         var spans = new ConcurrentDictionary<string, Activity>();
         using var listener = new ActivityListener
         {
@@ -66,7 +69,13 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 var rawStopMs = RawStopAllMs(helperFile, payload, count);
                 var row = await RunCountAsync(count, blob, payload, Percentiles.Of(raw, 50), rawStopMs, spans);
                 Console.WriteLine($"        raw stop-all of {count} (close every stdin, reap them all): {rawStopMs:F0} ms");
-                maxThreads = Math.Max(maxThreads, (int)Math.Max(row["threads_start"], row["threads_stop"]));
+                foreach (var phase in new[] { "start", "stop" })
+                {
+                    if (row[$"threads_{phase}"] <= maxThreads) continue;
+                    maxThreads = (int)row[$"threads_{phase}"];
+                    maxCensus = new ThreadCensus((int)row[$"threads_{phase}_library"], (int)row[$"threads_{phase}_pool"],
+                        (int)row[$"threads_{phase}_runtime"], (int)row[$"threads_{phase}_other"], "");
+                }
                 results.Add(row);
             }
         }
@@ -76,6 +85,17 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         }
         results.Add(BenchmarkResult.Latency("raw_launch", allRaw));
         results.Add(BenchmarkResult.Value("threads", maxThreads));
+        if (maxCensus is { } census)
+        {
+            Console.WriteLine($"  most host threads in this run: {maxThreads} (at that peak: {census.Library} library, {census.Pool} pool workers, {census.Runtime} runtime, {census.Other} other)");
+            results.Add(new BenchmarkResult("threads_peak_split", new Dictionary<string, double>
+            {
+                ["library"] = census.Library,
+                ["pool"] = census.Pool,
+                ["runtime"] = census.Runtime,
+                ["other"] = census.Other,
+            }));
+        }
         return results;
     }
 
@@ -85,6 +105,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         var system = ActorSystem.Create($"scale{count}", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sampler = new ThreadSampler();
         using var injections = new ThreadPoolInjections();
+        using var waits = Environment.GetEnvironmentVariable("UMH_SCALE_WAIT_STACKS") is null ? null : new PoolBlockingWaits();
         try
         {
             // Warm the system (dispatcher, guardian, blob memfd) so the per-helper figures are marginal.
@@ -103,6 +124,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var asks = new Task[count];
             sampler.Reset();
             injections.Reset();
+            waits?.Reset();
             var cpuBefore = HostCpuMs();
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < count; i++)
@@ -123,9 +145,12 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             await Task.WhenAll(asks);
             var startAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStart = sampler.Max;
+            var censusStart = sampler.Peak;
             var hostCpuMsPerHelper = (HostCpuMs() - cpuBefore) / count;
-            if (sampler.Names is { } names) Console.WriteLine($"        threads at the peak: {names}");
+            if (Environment.GetEnvironmentVariable("UMH_SCALE_THREAD_NAMES") is not null) Console.WriteLine($"        threads at the peak: {censusStart.Names}");
+            Console.WriteLine($"        threads at the peak while starting: {censusStart}");
             Console.WriteLine($"        thread pool adjustments while starting: {injections.Summary()}");
+            if (waits is not null) Console.WriteLine($"        pool threads blocked on a task while starting: {waits.Summary()}");
 
             var statuses = await Task.WhenAll(actors.Select(a => a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))));
             var alive = statuses.Count(s => s.Pid > 0 && Directory.Exists($"/proc/{s.Pid}"));
@@ -135,12 +160,16 @@ internal sealed class ScaleSuite : IBenchmarkSuite
 
             sampler.Reset();
             injections.Reset();
+            waits?.Reset();
             start = Stopwatch.GetTimestamp();
             // HelperEnded answers once the helper has been reaped (and its cgroup removed).
             await Task.WhenAll(actors.Select(a => a.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromMinutes(2))));
             var stopAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStop = sampler.Max;
+            var censusStop = sampler.Peak;
+            Console.WriteLine($"        threads at the peak while stopping: {censusStop}");
             Console.WriteLine($"        thread pool adjustments while stopping: {injections.Summary()}");
+            if (waits is not null) Console.WriteLine($"        pool threads blocked on a task while stopping: {waits.Summary()}");
 
             var boundMs = count * rawP50Us / 1000.0 / Environment.ProcessorCount;
             var metrics = new Dictionary<string, double>
@@ -152,11 +181,19 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 ["bound_ms"] = boundMs,
                 ["ratio"] = startAllMs / boundMs,
                 ["threads_start"] = threadsStart,
+                ["threads_start_library"] = censusStart.Library,
+                ["threads_start_pool"] = censusStart.Pool,
+                ["threads_start_runtime"] = censusStart.Runtime,
+                ["threads_start_other"] = censusStart.Other,
                 ["host_cpu_ms_per_helper_start"] = hostCpuMsPerHelper,
                 ["stop_all_ms"] = stopAllMs,
                 ["stop_ms_per_1000"] = stopAllMs * 1000.0 / count,
                 ["raw_stop_all_ms"] = rawStopMs,
                 ["threads_stop"] = threadsStop,
+                ["threads_stop_library"] = censusStop.Library,
+                ["threads_stop_pool"] = censusStop.Pool,
+                ["threads_stop_runtime"] = censusStop.Runtime,
+                ["threads_stop_other"] = censusStop.Other,
                 ["rss_kb_per_helper"] = rssPerHelper,
             };
             foreach (var (name, value) in Breakdown(count, created, answered, spans)) metrics[name] = value;
@@ -274,11 +311,14 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
-    /// <summary>Samples the host's thread count every 10 ms and keeps the highest since the last reset.</summary>
+    /// <summary>Samples the host's thread count every 10 ms and keeps the highest since the last reset,
+    /// with the threads by owner when it was reached.</summary>
     private sealed class ThreadSampler : IDisposable
     {
         private readonly Timer _timer;
+        private readonly object _peakGate = new();
         private int _max;
+        private ThreadCensus _peak;
 
         public ThreadSampler() => _timer = new Timer(_ => Sample(), null, 0, 10);
 
@@ -291,11 +331,19 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             }
         }
 
-        public string? Names { get; private set; }
+        /// <summary>The threads by owner when the count was highest (the largest census taken at a new highest count).</summary>
+        public ThreadCensus Peak
+        {
+            get
+            {
+                lock (_peakGate) return _peak;
+            }
+        }
 
         public void Reset()
         {
             Volatile.Write(ref _max, 0);
+            lock (_peakGate) _peak = default;
             Sample();
         }
 
@@ -304,9 +352,13 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var threads = (int)ReadStatusKb("Threads");
             int seen;
             while (threads > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, threads, seen) != seen) { }
-            if (threads > seen && Environment.GetEnvironmentVariable("UMH_SCALE_THREAD_NAMES") is not null)
-                Names = string.Join(",", Directory.GetDirectories("/proc/self/task").Select(t => { try { return File.ReadAllText(t + "/comm").Trim(); } catch (IOException) { return "?"; } })
-                    .GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"));
+            if (threads <= seen) return;
+            // A new highest count: who owns the threads now (a thread may end before it is named).
+            var census = ThreadCensus.Take();
+            lock (_peakGate)
+            {
+                if (census.Total >= _peak.Total) _peak = census;
+            }
         }
 
         public void Dispose() => _timer.Dispose();
