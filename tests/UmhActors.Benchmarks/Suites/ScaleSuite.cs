@@ -155,6 +155,8 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var statuses = await Task.WhenAll(actors.Select(a => a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))));
             var alive = statuses.Count(s => s.Pid > 0 && Directory.Exists($"/proc/{s.Pid}"));
             var restarts = statuses.Sum(s => s.Restarts);
+            // The helpers' own CPU from exec to here (start-up, hello, one echo, idle since), each from its /proc stat.
+            var helperCpu = statuses.Select(s => ProcessCpuMs(s.Pid)).Where(ms => ms is not null).Select(ms => ms!.Value).ToList();
             GC.Collect();
             var rssPerHelper = (ReadStatusKb("VmRSS") - rssBefore) / (double)count;
 
@@ -186,6 +188,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 ["threads_start_runtime"] = censusStart.Runtime,
                 ["threads_start_other"] = censusStart.Other,
                 ["host_cpu_ms_per_helper_start"] = hostCpuMsPerHelper,
+                ["helper_cpu_ms_mean"] = helperCpu.Count > 0 ? helperCpu.Average() : 0,
                 ["stop_all_ms"] = stopAllMs,
                 ["stop_ms_per_1000"] = stopAllMs * 1000.0 / count,
                 ["raw_stop_all_ms"] = rawStopMs,
@@ -197,6 +200,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 ["rss_kb_per_helper"] = rssPerHelper,
             };
             foreach (var (name, value) in Breakdown(count, created, answered, spans)) metrics[name] = value;
+            Console.WriteLine($"        helper CPU from exec to the first answer and after, mean: {metrics["helper_cpu_ms_mean"]:F1} ms");
             Console.WriteLine($"  {count,5} helpers ({alive} alive): start {startAllMs:F0} ms, bound {boundMs:F0} ms (raw p50 {rawP50Us:F0} us x {count} / {Environment.ProcessorCount} CPUs), " +
                 $"ratio {startAllMs / boundMs:F2}; stop {stopAllMs:F0} ms; threads {threadsStart} starting, {threadsStop} stopping");
             Console.WriteLine("        per launch p50 ms: " + string.Join(", ", metrics.Where(m => m.Key.EndsWith("_p50_ms", StringComparison.Ordinal))
@@ -303,9 +307,21 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     }
 
     // The host's own CPU time (user + system, every thread; not its children's), from /proc/self/stat.
-    private static double HostCpuMs()
+    private static double HostCpuMs() => ProcessCpuMs("self") ?? 0;
+
+    private static double? ProcessCpuMs(int pid) => pid > 0 ? ProcessCpuMs(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+
+    private static double? ProcessCpuMs(string process)
     {
-        var stat = File.ReadAllText("/proc/self/stat");
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{process}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name; in clock ticks (100 Hz).
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
