@@ -102,16 +102,17 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     private static async Task<BenchmarkResult> RunCountAsync(int count, Native.Blobs.HelperBlob blob, byte[] payload, double rawP50Us,
         double rawStopMs, ConcurrentDictionary<string, Activity> spans)
     {
+        using var waits = Environment.GetEnvironmentVariable("UMH_SCALE_WAIT_STACKS") is null ? null : new PoolBlockingWaits();
         var system = ActorSystem.Create($"scale{count}", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sampler = new ThreadSampler();
         using var injections = new ThreadPoolInjections();
-        using var waits = Environment.GetEnvironmentVariable("UMH_SCALE_WAIT_STACKS") is null ? null : new PoolBlockingWaits();
         try
         {
             // Warm the system (dispatcher, guardian, blob memfd) so the per-helper figures are marginal.
             var warm = system.ActorOf(HelperActor.Props(blob), "warm");
             await warm.Ask<HelperResponse>(new HelperRequest("echo", payload), TimeSpan.FromSeconds(30));
             await warm.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromSeconds(30));
+            if (waits is not null) Console.WriteLine($"        pool threads blocked on a task while setting up (ActorSystem, warm helper): {waits.Summary()}");
             GC.Collect();
             var rssBefore = ReadStatusKb("VmRSS");
 
