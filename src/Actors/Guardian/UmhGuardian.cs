@@ -24,6 +24,8 @@ public sealed class UmhGuardian : IExtension
         // Before any launch or request of this system can meet an fd shortage.
         Helpers.RequestPathWarmup.Prepare();
         Helpers.UndeliveredRequestBouncer.Get(system); // a request to a stopped helper actor fails typed at once
+        // Before the guardian's tick and the helpers' timeouts: Akka's first schedule blocks its caller.
+        SchedulerStart.Ensure(system);
         var gate = new LaunchGate(() => Actor!.Tell(GuardianActor.LaunchesDrained.Instance));
         Gate = gate;
         Actor = system.SystemActorOf(Props.CreateBy(new GuardianActor.Producer(gate)), "umh-guardian");

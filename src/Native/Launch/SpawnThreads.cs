@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace UmhActors.Native.Launch;
 
 /// <summary>
-/// A small set of dedicated threads (two per CPU, at least four, at most sixteen) that run
+/// A small set of dedicated threads (one per CPU, at least two, at most sixteen) that run
 /// launches. <c>posix_spawn</c> is vfork-based: the calling thread stays suspended until the child
 /// has exec'd, which on a loaded machine takes milliseconds. Run on the thread pool, a mass start
 /// would block the threads the actors need (to take permits, handle <c>$/hello</c>, answer) and
@@ -16,9 +16,12 @@ internal static class SpawnThreads
     private static readonly object s_gate = new();
     private static int s_started;
 
-    /// <summary>How many threads run launches at most: two per CPU (a spawn mostly waits for its
-    /// child to be scheduled and exec, so two per CPU overlap that wait), at least four, at most sixteen.</summary>
-    public static int Count { get; } = Math.Clamp(2 * Environment.ProcessorCount, 4, 16);
+    /// <summary>How many threads run launches at most: one per CPU, at least two (so one slow spawn
+    /// does not hold up the rest), at most sixteen. Two per CPU overlapped more spawns, but each took
+    /// longer and the children competed for the same CPUs: on 2 CPUs, two threads started 1,000 and
+    /// 4,000 helpers as fast as four, within the noise, with two threads fewer in the host
+    /// (docs/benchmarks.md, "Host threads in a mass start").</summary>
+    public static int Count { get; } = Math.Clamp(Environment.ProcessorCount, 2, 16);
 
     /// <summary>Threads started so far (they start on first use).</summary>
     internal static int Started => Volatile.Read(ref s_started);

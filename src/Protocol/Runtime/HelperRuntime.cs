@@ -19,7 +19,8 @@ namespace UmhActors.Protocol.Runtime;
 /// protocol (the violation is written to stderr). Its task completes on the thread that ended the
 /// run (the reader, or the handler that gave the last answer after <c>$/shutdown</c>), after the
 /// output drained: an exiting helper starts no thread, so continuations without a
-/// synchronization context run there.</para>
+/// synchronization context run there. <see cref="Run"/> ends the same way and returns the same
+/// codes, on its caller, which it uses as the reader.</para>
 /// <para>User code never runs where its failure could stop the helper: a request handler that
 /// throws fails its request; a notification handler that throws is reported with a <c>$/log</c>
 /// error; cancellation callbacks run on the thread pool.</para>
@@ -81,12 +82,34 @@ public sealed class HelperRuntime
     /// <summary>Requests currently being handled.</summary>
     public int InFlightCount => _inFlight.Count;
 
-    /// <summary>Runs until stdin EOF or <c>$/shutdown</c>; returns the process exit code.</summary>
-    public int Run() => RunAsync().GetAwaiter().GetResult();
+    /// <summary>Runs until stdin EOF or <c>$/shutdown</c>; returns the process exit code. Reads stdin
+    /// on the calling thread (a helper's <c>Main</c>, which would otherwise only wait), so the run
+    /// starts one thread fewer than <see cref="RunAsync"/>: thread starts are much of a helper's
+    /// start-up when many start at once. After <c>$/shutdown</c> with requests still in flight, reading
+    /// moves to a new thread so that this one can return as soon as the last answer is written (a
+    /// blocked read cannot be interrupted); if no thread can be started then (a sandbox's task limit),
+    /// this thread goes on reading and returns at the first read after the end, or at EOF.</summary>
+    /// <exception cref="InvalidOperationException">The runtime was already started.</exception>
+    public int Run()
+    {
+        Begin();
+        ReadLoop(new FrameReadBuffer(new FrameDecoder(_limits)), handOffAtShutdown: true);
+        return _exit.Task.GetAwaiter().GetResult();
+    }
 
-    /// <summary>Runs until stdin EOF or <c>$/shutdown</c>; returns the process exit code.</summary>
+    /// <summary>Runs until stdin EOF or <c>$/shutdown</c>; returns the process exit code. Reads stdin
+    /// on a thread of its own (<c>umh-reader</c>).</summary>
     /// <exception cref="InvalidOperationException">The runtime was already started.</exception>
     public async Task<int> RunAsync()
+    {
+        Begin();
+        // A dedicated thread: helpers may block in reads, and this keeps the pool free for handlers.
+        StartReader(new FrameReadBuffer(new FrameDecoder(_limits)));
+
+        return await _exit.Task.ConfigureAwait(false);
+    }
+
+    private void Begin()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the helper runtime runs once");
         ProcessName.TrySet(Name);
@@ -94,11 +117,14 @@ public sealed class HelperRuntime
         Send(static (output, runtime) => ControlFrames.WriteHello(output,
             new HelloMessage(ProtocolVersion.Current, runtime.Name, Environment.ProcessId, runtime._capabilities)), this);
         _onStarted?.Invoke(this);
-        // A dedicated thread: helpers may block in reads, and this keeps the pool free for handlers.
-        new Thread(ReadLoop) { IsBackground = true, Name = "umh-reader" }.Start();
-
-        return await _exit.Task.ConfigureAwait(false);
     }
+
+    private void StartReader(FrameReadBuffer input) =>
+        new Thread(static state =>
+        {
+            var (runtime, input) = ((HelperRuntime, FrameReadBuffer))state!;
+            runtime.ReadLoop(input, handOffAtShutdown: false);
+        }) { IsBackground = true, Name = "umh-reader" }.Start((this, input));
 
     /// <summary>Ends the run once <see cref="_done"/> holds the exit code: waits for the in-flight
     /// requests' answers, then for the output to drain, together for at most
@@ -166,9 +192,12 @@ public sealed class HelperRuntime
         }
     }
 
-    private void ReadLoop()
+    /// <summary>Reads and dispatches frames until the run ends here (EOF, a violation, <c>$/shutdown</c>
+    /// with nothing in flight), or, with <paramref name="handOffAtShutdown"/>, until a
+    /// <c>$/shutdown</c> leaves requests in flight and a new reader thread takes over
+    /// <paramref name="input"/> (with what it holds), so the caller can wait for the end.</summary>
+    private void ReadLoop(FrameReadBuffer input, bool handOffAtShutdown)
     {
-        var input = new FrameReadBuffer(new FrameDecoder(_limits));
         try
         {
             while (true)
@@ -198,6 +227,13 @@ public sealed class HelperRuntime
                     End();
                     return;
                 }
+                // $/shutdown with answers to come: the last one ends the run on its handler's
+                // thread, and the caller of Run must then return while reads go on elsewhere.
+                if (handOffAtShutdown && _shutdown.IsCancellationRequested)
+                {
+                    if (TryHandOff(input)) return;
+                    handOffAtShutdown = false;
+                }
             }
         }
         catch (ProtocolViolationException e)
@@ -210,6 +246,21 @@ public sealed class HelperRuntime
         {
             Stop(0);
             End();
+        }
+    }
+
+    // False when the runtime could not start a thread (out of memory, or a sandbox's task limit):
+    // the caller reads on.
+    private bool TryHandOff(FrameReadBuffer input)
+    {
+        try
+        {
+            StartReader(input);
+            return true;
+        }
+        catch (Exception e) when (e is ThreadStartException or OutOfMemoryException)
+        {
+            return false;
         }
     }
 

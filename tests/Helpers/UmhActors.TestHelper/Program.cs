@@ -175,7 +175,8 @@ var runtime = TestSandbox.CreateBuilder("testhelper")
     })
     .Build();
 
-return await runtime.RunAsync();
+// Run, not RunAsync: Main reads stdin itself, so the helper starts one thread fewer.
+return runtime.Run();
 
 static unsafe long Alloc(long megabytes)
 {

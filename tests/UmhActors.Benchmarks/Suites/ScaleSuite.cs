@@ -19,8 +19,10 @@ namespace UmhActors.Benchmarks.Suites;
 /// process has been reaped) and per thousand; host RSS per helper; and where each launch's time
 /// went, from the <c>umh.helper.launch</c> spans (<see cref="LaunchTracing"/>). Just before each
 /// count, the raw stop-all of N raw helpers (every stdin closed, every one reaped) gives the floor
-/// for <c>stop_all_ms</c>. With <c>UMH_SCALE_THREAD_NAMES</c> set, the suite also prints the host's
-/// threads by name at the peak of each start.
+/// for <c>stop_all_ms</c>. The host's threads at the peak of each start and stop are split by owner
+/// (<see cref="ThreadCensus"/>: library, pool workers, runtime, other); with <c>UMH_SCALE_THREAD_NAMES</c>
+/// set, the suite also prints them by name. With <c>UMH_SCALE_WAIT_STACKS</c> set, it prints where
+/// pool threads blocked on an unfinished task while starting and stopping (<see cref="PoolBlockingWaits"/>).
 /// </summary>
 internal sealed class ScaleSuite : IBenchmarkSuite
 {
@@ -42,6 +44,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         var results = new List<BenchmarkResult>();
         var allRaw = new List<double>();
         var maxThreads = 0;
+        ThreadCensus? maxCensus = null;
         var spans = new ConcurrentDictionary<string, Activity>();
         using var listener = new ActivityListener
         {
@@ -57,16 +60,22 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         try
         {
             // Warm the launch path once (JIT, reactor) so the first count is not charged for it.
-            for (var i = 0; i < 5; i++) RawLaunchUs(helperFile, payload);
+            await OffThePool(() => { for (var i = 0; i < 5; i++) RawLaunchUs(helperFile, payload); return 0; });
             foreach (var count in counts)
             {
-                var raw = Enumerable.Range(0, rawRounds).Select(_ => RawLaunchUs(helperFile, payload)).ToList();
+                var raw = await OffThePool(() => Enumerable.Range(0, rawRounds).Select(_ => RawLaunchUs(helperFile, payload)).ToList());
                 allRaw.AddRange(raw);
                 spans.Clear();
-                var rawStopMs = RawStopAllMs(helperFile, payload, count);
+                var rawStopMs = await OffThePool(() => RawStopAllMs(helperFile, payload, count));
                 var row = await RunCountAsync(count, blob, payload, Percentiles.Of(raw, 50), rawStopMs, spans);
                 Console.WriteLine($"        raw stop-all of {count} (close every stdin, reap them all): {rawStopMs:F0} ms");
-                maxThreads = Math.Max(maxThreads, (int)Math.Max(row["threads_start"], row["threads_stop"]));
+                foreach (var phase in new[] { "start", "stop" })
+                {
+                    if (row[$"threads_{phase}"] <= maxThreads) continue;
+                    maxThreads = (int)row[$"threads_{phase}"];
+                    maxCensus = new ThreadCensus((int)row[$"threads_{phase}_library"], (int)row[$"threads_{phase}_pool"],
+                        (int)row[$"threads_{phase}_runtime"], (int)row[$"threads_{phase}_other"], "");
+                }
                 results.Add(row);
             }
         }
@@ -76,12 +85,24 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         }
         results.Add(BenchmarkResult.Latency("raw_launch", allRaw));
         results.Add(BenchmarkResult.Value("threads", maxThreads));
+        if (maxCensus is { } census)
+        {
+            Console.WriteLine($"  most host threads in this run: {maxThreads} (at that peak: {census.Library} library, {census.Pool} pool workers, {census.Runtime} runtime, {census.Other} other)");
+            results.Add(new BenchmarkResult("threads_peak_split", new Dictionary<string, double>
+            {
+                ["library"] = census.Library,
+                ["pool"] = census.Pool,
+                ["runtime"] = census.Runtime,
+                ["other"] = census.Other,
+            }));
+        }
         return results;
     }
 
     private static async Task<BenchmarkResult> RunCountAsync(int count, Native.Blobs.HelperBlob blob, byte[] payload, double rawP50Us,
         double rawStopMs, ConcurrentDictionary<string, Activity> spans)
     {
+        using var waits = Environment.GetEnvironmentVariable("UMH_SCALE_WAIT_STACKS") is null ? null : new PoolBlockingWaits();
         var system = ActorSystem.Create($"scale{count}", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sampler = new ThreadSampler();
         using var injections = new ThreadPoolInjections();
@@ -91,6 +112,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var warm = system.ActorOf(HelperActor.Props(blob), "warm");
             await warm.Ask<HelperResponse>(new HelperRequest("echo", payload), TimeSpan.FromSeconds(30));
             await warm.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromSeconds(30));
+            if (waits is not null) Console.WriteLine($"        pool threads blocked on a task while setting up (ActorSystem, warm helper): {waits.Summary()}");
             GC.Collect();
             var rssBefore = ReadStatusKb("VmRSS");
 
@@ -103,6 +125,7 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var asks = new Task[count];
             sampler.Reset();
             injections.Reset();
+            waits?.Reset();
             var cpuBefore = HostCpuMs();
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < count; i++)
@@ -123,24 +146,33 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             await Task.WhenAll(asks);
             var startAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStart = sampler.Max;
+            var censusStart = sampler.Peak;
             var hostCpuMsPerHelper = (HostCpuMs() - cpuBefore) / count;
-            if (sampler.Names is { } names) Console.WriteLine($"        threads at the peak: {names}");
+            if (Environment.GetEnvironmentVariable("UMH_SCALE_THREAD_NAMES") is not null) Console.WriteLine($"        threads at the peak: {censusStart.Names}");
+            Console.WriteLine($"        threads at the peak while starting: {censusStart}");
             Console.WriteLine($"        thread pool adjustments while starting: {injections.Summary()}");
+            if (waits is not null) Console.WriteLine($"        pool threads blocked on a task while starting: {waits.Summary()}");
 
             var statuses = await Task.WhenAll(actors.Select(a => a.Ask<HelperStatus>(GetHelperStatus.Instance, TimeSpan.FromSeconds(30))));
             var alive = statuses.Count(s => s.Pid > 0 && Directory.Exists($"/proc/{s.Pid}"));
             var restarts = statuses.Sum(s => s.Restarts);
+            // The helpers' own CPU from exec to here (start-up, hello, one echo, idle since).
+            var helperCpu = statuses.Select(s => HelperCpuMs(s.Pid)).Where(ms => ms is not null).Select(ms => ms!.Value).ToList();
             GC.Collect();
             var rssPerHelper = (ReadStatusKb("VmRSS") - rssBefore) / (double)count;
 
             sampler.Reset();
             injections.Reset();
+            waits?.Reset();
             start = Stopwatch.GetTimestamp();
             // HelperEnded answers once the helper has been reaped (and its cgroup removed).
             await Task.WhenAll(actors.Select(a => a.Ask<HelperEnded>(StopHelper.Instance, TimeSpan.FromMinutes(2))));
             var stopAllMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var threadsStop = sampler.Max;
+            var censusStop = sampler.Peak;
+            Console.WriteLine($"        threads at the peak while stopping: {censusStop}");
             Console.WriteLine($"        thread pool adjustments while stopping: {injections.Summary()}");
+            if (waits is not null) Console.WriteLine($"        pool threads blocked on a task while stopping: {waits.Summary()}");
 
             var boundMs = count * rawP50Us / 1000.0 / Environment.ProcessorCount;
             var metrics = new Dictionary<string, double>
@@ -152,14 +184,24 @@ internal sealed class ScaleSuite : IBenchmarkSuite
                 ["bound_ms"] = boundMs,
                 ["ratio"] = startAllMs / boundMs,
                 ["threads_start"] = threadsStart,
+                ["threads_start_library"] = censusStart.Library,
+                ["threads_start_pool"] = censusStart.Pool,
+                ["threads_start_runtime"] = censusStart.Runtime,
+                ["threads_start_other"] = censusStart.Other,
                 ["host_cpu_ms_per_helper_start"] = hostCpuMsPerHelper,
+                ["helper_cpu_ms_mean"] = helperCpu.Count > 0 ? helperCpu.Average() : 0,
                 ["stop_all_ms"] = stopAllMs,
                 ["stop_ms_per_1000"] = stopAllMs * 1000.0 / count,
                 ["raw_stop_all_ms"] = rawStopMs,
                 ["threads_stop"] = threadsStop,
+                ["threads_stop_library"] = censusStop.Library,
+                ["threads_stop_pool"] = censusStop.Pool,
+                ["threads_stop_runtime"] = censusStop.Runtime,
+                ["threads_stop_other"] = censusStop.Other,
                 ["rss_kb_per_helper"] = rssPerHelper,
             };
             foreach (var (name, value) in Breakdown(count, created, answered, spans)) metrics[name] = value;
+            Console.WriteLine($"        helper CPU from exec to the first answer and after, mean: {metrics["helper_cpu_ms_mean"]:F2} ms");
             Console.WriteLine($"  {count,5} helpers ({alive} alive): start {startAllMs:F0} ms, bound {boundMs:F0} ms (raw p50 {rawP50Us:F0} us x {count} / {Environment.ProcessorCount} CPUs), " +
                 $"ratio {startAllMs / boundMs:F2}; stop {stopAllMs:F0} ms; threads {threadsStart} starting, {threadsStop} stopping");
             Console.WriteLine("        per launch p50 ms: " + string.Join(", ", metrics.Where(m => m.Key.EndsWith("_p50_ms", StringComparison.Ordinal))
@@ -215,6 +257,13 @@ internal sealed class ScaleSuite : IBenchmarkSuite
         yield return ("spawns_at_once_max", most);
     }
 
+    // The raw baselines block in reads, waits and posix_spawn for seconds: on a thread of their own,
+    // not on the pool thread this suite continues on after its first await, which the pool would
+    // count as a worker making no progress (and then inject workers that stay idle into the next
+    // measured start).
+    private static Task<T> OffThePool<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     // The floor for stop_all_ms: N raw helpers (started one by one, each answered once, untimed),
     // then every stdin closed (the helper exits on EOF) and every one reaped, timed.
     private static double RawStopAllMs(string helperFile, byte[] payload, int count)
@@ -266,19 +315,54 @@ internal sealed class ScaleSuite : IBenchmarkSuite
     }
 
     // The host's own CPU time (user + system, every thread; not its children's), from /proc/self/stat.
-    private static double HostCpuMs()
+    private static double HostCpuMs() => ProcessCpuMs("self") ?? 0;
+
+    // A helper's CPU time in ns precision: the sum of its live threads' run time (first field of
+    // /proc/PID/task/TID/schedstat); /proc/PID/stat counts whole clock ticks (10 ms), more than a
+    // helper's start-up takes. Threads that already ended are not counted.
+    private static double? HelperCpuMs(int pid)
     {
-        var stat = File.ReadAllText("/proc/self/stat");
+        if (pid <= 0) return null;
+        try
+        {
+            long ns = 0;
+            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            {
+                var schedstat = File.ReadAllText(task + "/schedstat");
+                ns += long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ')), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return ns / 1e6;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static double? ProcessCpuMs(string process)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{process}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name; in clock ticks (100 Hz).
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
-    /// <summary>Samples the host's thread count every 10 ms and keeps the highest since the last reset.</summary>
+    /// <summary>Samples the host's thread count every 10 ms and keeps the highest since the last reset,
+    /// with the threads by owner when it was reached.</summary>
     private sealed class ThreadSampler : IDisposable
     {
         private readonly Timer _timer;
+        private readonly object _peakGate = new();
         private int _max;
+        private ThreadCensus _peak;
 
         public ThreadSampler() => _timer = new Timer(_ => Sample(), null, 0, 10);
 
@@ -291,11 +375,19 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             }
         }
 
-        public string? Names { get; private set; }
+        /// <summary>The threads by owner when the count was highest (the largest census taken at a new highest count).</summary>
+        public ThreadCensus Peak
+        {
+            get
+            {
+                lock (_peakGate) return _peak;
+            }
+        }
 
         public void Reset()
         {
             Volatile.Write(ref _max, 0);
+            lock (_peakGate) _peak = default;
             Sample();
         }
 
@@ -304,9 +396,13 @@ internal sealed class ScaleSuite : IBenchmarkSuite
             var threads = (int)ReadStatusKb("Threads");
             int seen;
             while (threads > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, threads, seen) != seen) { }
-            if (threads > seen && Environment.GetEnvironmentVariable("UMH_SCALE_THREAD_NAMES") is not null)
-                Names = string.Join(",", Directory.GetDirectories("/proc/self/task").Select(t => { try { return File.ReadAllText(t + "/comm").Trim(); } catch (IOException) { return "?"; } })
-                    .GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"));
+            if (threads <= seen) return;
+            // A new highest count: who owns the threads now (a thread may end before it is named).
+            var census = ThreadCensus.Take();
+            lock (_peakGate)
+            {
+                if (census.Total >= _peak.Total) _peak = census;
+            }
         }
 
         public void Dispose() => _timer.Dispose();

@@ -17,6 +17,9 @@ internal sealed class ThreadPoolInjections : EventListener
 
     private readonly ConcurrentDictionary<string, int> _byReason = new();
     private int _maxWorkers;
+    // Runtime events reach a listener through EventPipe, up to a second or so late: those written
+    // before the last Reset (ActorSystem start, warm-up) are not this phase's.
+    private long _sinceTicks = DateTime.UtcNow.Ticks;
 
     /// <summary>Adjustments since the last <see cref="Reset"/>, by reason, and the highest worker count set.</summary>
     public string Summary() =>
@@ -24,6 +27,7 @@ internal sealed class ThreadPoolInjections : EventListener
 
     public void Reset()
     {
+        Volatile.Write(ref _sinceTicks, DateTime.UtcNow.Ticks);
         _byReason.Clear();
         Volatile.Write(ref _maxWorkers, 0);
     }
@@ -36,6 +40,7 @@ internal sealed class ThreadPoolInjections : EventListener
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
         if (e.EventName != "ThreadPoolWorkerThreadAdjustmentAdjustment" || e.Payload is not { } payload || e.PayloadNames is not { } names) return;
+        if (e.TimeStamp.ToUniversalTime().Ticks < Volatile.Read(ref _sinceTicks)) return;
         var reason = Convert.ToInt32(payload[names.IndexOf("Reason")]);
         var workers = Convert.ToInt32(payload[names.IndexOf("NewWorkerThreadCount")]);
         var name = reason >= 0 && reason < Reasons.Length ? Reasons[reason] : reason.ToString();
