@@ -3,7 +3,7 @@ using UmhActors.Protocol.Runtime;
 
 // A helper is an ordinary program: register typed methods, then run until the host closes stdin.
 // Params arrive as the request's params array, read with MessagePack's built-in formatters.
-return await HelperRuntime.CreateBuilder("shouter")
+return HelperRuntime.CreateBuilder("shouter")
     .Handle<string[], string>("shout", words => string.Join(' ', words).ToUpperInvariant() + "!")
     .Handle<string[], string>("crash", _ =>
     {
@@ -14,7 +14,7 @@ return await HelperRuntime.CreateBuilder("shouter")
     })
     .Handle<long[], string>("allocate", sizes => $"allocated {Allocate(sizes.FirstOrDefault())} MiB")
     .Build()
-    .RunAsync();
+    .Run();
 
 // Commits MEBIBYTES of memory for real (every page written), as a leaking decoder would: under a
 // smaller cgroup memory limit the kernel's OOM killer ends the helper before this returns.

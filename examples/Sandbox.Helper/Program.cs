@@ -4,12 +4,12 @@ using UmhActors.Native.Sandbox;
 
 // First line of main: enter the sandbox the host passed (Landlock, seccomp, no_new_privs, uid…)
 // and announce it in $/hello. Nothing of this program runs before it.
-return await SandboxedHelper.CreateBuilder("reader")
+return SandboxedHelper.CreateBuilder("reader")
     // A handler that trusts its input: it reads whatever path it is given. The sandbox, not
     // this code, decides what it may read.
     .Handle("read", context => Encode(File.ReadAllText(ReadText(context.Params))))
     .Build()
-    .RunAsync();
+    .Run();
 
 static string ReadText(ReadOnlyMemory<byte> parameters)
 {

@@ -2,7 +2,7 @@ using UmhActors.Protocol.Runtime;
 
 // A helper with one typed method. Nothing here is about faults: in test mode the helper runtime
 // itself honours the TestKit's hang, garble and allocate requests.
-return await HelperRuntime.CreateBuilder("wordcount")
+return HelperRuntime.CreateBuilder("wordcount")
     .Handle<string, int>("count", text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length)
     .Build()
-    .RunAsync();
+    .Run();
