@@ -57,10 +57,14 @@ internal static partial class MemoryProbe
         return int.Parse(line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]);
     }
 
+    private static int s_probes;
+
     // malloc_info's XML lists one <heap nr="N"> per arena.
     private static int Arenas()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"umh-malloc-info-{Environment.ProcessId}.xml");
+        // A file per call: the chaos run's minute reading and its end reading may overlap, and one
+        // deleting the other's file crashed the 10-minute run at its end.
+        var path = Path.Combine(Path.GetTempPath(), $"umh-malloc-info-{Environment.ProcessId}-{Interlocked.Increment(ref s_probes)}.xml");
         var file = fopen(path, "w");
         if (file == 0) return -1;
         try
