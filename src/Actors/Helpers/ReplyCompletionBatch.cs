@@ -47,9 +47,6 @@ internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
         ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
     }
 
-    /// <summary>Whether every reply has been taken (the last continuations may still run).</summary>
-    internal bool AllTaken => Volatile.Read(ref _next) >= _count - 1;
-
     public void Execute()
     {
         while (true)

@@ -48,25 +48,10 @@ internal sealed class FrameScanner
         Span<byte> header = stackalloc byte[MessagePackHeader.MaxLength];
         while (true)
         {
-            while (_remaining[_depth] == 0)
-            {
-                if (_depth == 0)
-                {
-                    var length = _scanned;
-                    _depth = -1;
-                    return length;
-                }
-                _depth--;
-            }
+            if (ValueComplete()) return _scanned;
 
             if (!reader.TryPeek(out var code)) return -1;
-            if (_scanned == 0 && !IsArray(code))
-                throw new ProtocolViolationException(code == 0xc1 ? ProtocolViolationReason.Malformed : ProtocolViolationReason.WrongShape,
-                    streamOffset, $"a frame must be a MessagePack array; got code 0x{code:x2}");
-
-            var (headerLength, kind) = MessagePackHeader.Classify(code);
-            if (kind == MessagePackHeader.Kind.Unused)
-                throw new ProtocolViolationException(ProtocolViolationReason.Malformed, streamOffset, "code 0xc1 is never used in MessagePack");
+            var (headerLength, kind) = Classify(code, streamOffset);
             if (reader.Remaining < headerLength) return -1;
             if (headerLength > 1)
                 reader.TryCopyTo(header[..headerLength]);
@@ -87,33 +72,46 @@ internal sealed class FrameScanner
     {
         while (true)
         {
-            while (_remaining[_depth] == 0)
-            {
-                if (_depth == 0)
-                {
-                    var length = _scanned;
-                    _depth = -1;
-                    return length;
-                }
-                _depth--;
-            }
+            if (ValueComplete()) return _scanned;
 
             var at = (int)_scanned;
             if (at >= span.Length) return -1;
             var code = span[at];
-            if (_scanned == 0 && !IsArray(code))
-                throw new ProtocolViolationException(code == 0xc1 ? ProtocolViolationReason.Malformed : ProtocolViolationReason.WrongShape,
-                    streamOffset, $"a frame must be a MessagePack array; got code 0x{code:x2}");
-
-            var (headerLength, kind) = MessagePackHeader.Classify(code);
-            if (kind == MessagePackHeader.Kind.Unused)
-                throw new ProtocolViolationException(ProtocolViolationReason.Malformed, streamOffset, "code 0xc1 is never used in MessagePack");
+            var (headerLength, kind) = Classify(code, streamOffset);
             if (span.Length - at < headerLength) return -1;
 
             var (body, children) = Measure(code, kind, span.Slice(at, headerLength), headerLength, streamOffset);
             if (span.Length - at < headerLength + body) return -1;
             Consume(headerLength + body, children, streamOffset);
         }
+    }
+
+    // Closes the levels whose elements were all seen: true once the top-level value is complete
+    // (_scanned is its length; the scanner is reset for the next value).
+    private bool ValueComplete()
+    {
+        while (_remaining[_depth] == 0)
+        {
+            if (_depth == 0)
+            {
+                _depth = -1;
+                return true;
+            }
+            _depth--;
+        }
+        return false;
+    }
+
+    // The header length and kind of the next value's first byte; a frame must open with an array.
+    private (int Length, MessagePackHeader.Kind Kind) Classify(byte code, long streamOffset)
+    {
+        if (_scanned == 0 && !IsArray(code))
+            throw new ProtocolViolationException(code == 0xc1 ? ProtocolViolationReason.Malformed : ProtocolViolationReason.WrongShape,
+                streamOffset, $"a frame must be a MessagePack array; got code 0x{code:x2}");
+        var classified = MessagePackHeader.Classify(code);
+        if (classified.Kind == MessagePackHeader.Kind.Unused)
+            throw new ProtocolViolationException(ProtocolViolationReason.Malformed, streamOffset, "code 0xc1 is never used in MessagePack");
+        return classified;
     }
 
     // The body length and children count the header announces, within the limits.
