@@ -27,11 +27,13 @@ internal sealed class InProcessRuntime : IAsyncDisposable
     /// <param name="configure">Handlers and settings.</param>
     /// <param name="name">The helper's name.</param>
     /// <param name="wrapOutput">Wraps the runtime's output stream (to watch its writes).</param>
-    public InProcessRuntime(Func<HelperRuntimeBuilder, HelperRuntimeBuilder>? configure = null, string name = "inproc", Func<Stream, Stream>? wrapOutput = null)
+    /// <param name="wrapInput">Wraps the runtime's input stream (to watch its reads).</param>
+    public InProcessRuntime(Func<HelperRuntimeBuilder, HelperRuntimeBuilder>? configure = null, string name = "inproc", Func<Stream, Stream>? wrapOutput = null,
+        Func<Stream, Stream>? wrapInput = null)
     {
         _runtimeInput = new AnonymousPipeClientStream(PipeDirection.In, _toRuntime.ClientSafePipeHandle);
         _runtimeOutput = new AnonymousPipeClientStream(PipeDirection.Out, _fromRuntime.ClientSafePipeHandle);
-        var builder = HelperRuntime.CreateBuilder(name).WithStreams(_runtimeInput, wrapOutput?.Invoke(_runtimeOutput) ?? _runtimeOutput);
+        var builder = HelperRuntime.CreateBuilder(name).WithStreams(wrapInput?.Invoke(_runtimeInput) ?? _runtimeInput, wrapOutput?.Invoke(_runtimeOutput) ?? _runtimeOutput);
         Runtime = (configure ?? (b => b))(builder).Build();
         _ = Task.Factory.StartNew(ReadLoop, TaskCreationOptions.LongRunning);
     }
