@@ -135,6 +135,46 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
     }
 
     [Fact]
+    public async Task Batches_scheduled_from_many_threads_with_continuations_that_sometimes_block_complete_every_reply_once()
+    {
+        var probe = CreateTestProbe();
+        const int batches = 300;
+        var ran = new int[batches * 20];
+        var tasks = new List<Task>();
+        var all = new List<LocalReply<HelperResponse>[]>();
+        var random = new Random(5);
+        var next = 0;
+        for (var b = 0; b < batches; b++)
+        {
+            var replies = Enumerable.Range(0, random.Next(2, 21)).Select(_ => NewReply(probe.Ref, null)).ToArray();
+            foreach (var reply in replies)
+            {
+                reply.Arm(CancellationToken.None);
+                var slot = next++;
+                // One continuation in fifty blocks for a while: the watch must let the others of its batch go on.
+                var sleep = random.Next(50) == 0 ? random.Next(20, 60) : 0;
+                tasks.Add(reply.Task.ContinueWith(_ =>
+                {
+                    Interlocked.Increment(ref ran[slot]);
+                    if (sleep > 0) Thread.Sleep(sleep);
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+                Assert.True(reply.TryAnswer(Answer));
+            }
+            all.Add(replies);
+        }
+        // Four threads schedule the batches at once, as four helpers' reactors would.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Factory.StartNew(() =>
+        {
+            for (var b = t; b < batches; b += 4) ReplyCompletionBatch.Schedule(all[b].ToArray<LocalReply>());
+        }, TaskCreationOptions.LongRunning)));
+
+        await Task.WhenAll(tasks).WaitAsync(Patience);
+        Assert.All(ran.Take(next), count => Assert.Equal(1, count));
+        Assert.All(all.SelectMany(r => r), reply => Assert.Same(Answer, reply.Task.Result));
+        probe.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task Callers_racing_their_own_cancellation_and_deadline_against_the_helper_each_end_and_free_their_slots()
     {
         var (helper, _) = await StartHelperAsync();
