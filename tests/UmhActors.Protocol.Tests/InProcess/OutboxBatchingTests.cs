@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using UmhActors.Protocol.Framing;
 using Xunit;
 
@@ -74,11 +75,71 @@ public sealed class OutboxBatchingTests
     [Fact]
     public async Task A_burst_is_answered_in_about_one_write_per_read_not_one_per_few_answers()
     {
-        const int requests = 2000;
+        var burst = await AnswerBurstAsync(2000, TimeSpan.Zero, TimeSpan.Zero);
+        Assert.True(burst.Writes.Length <= burst.Bound, burst.Describe());
+    }
+
+    [Fact]
+    public async Task A_batch_that_runs_long_is_answered_in_one_write_per_hand_off_delay_not_one_per_answer()
+    {
+        // 20 µs per answer: a 2,000-answer read runs about 40 ms, gathering less than HandOffBytes per
+        // HandOffDelay, so the writer takes the batch's frames by time. Each write takes 100 µs, so a
+        // few answers gather meanwhile (as on a loaded machine): taking whatever had gathered at every
+        // look once the first delay passed wrote a few answers per write (hundreds of writes).
+        var burst = await AnswerBurstAsync(2000, TimeSpan.FromMicroseconds(20), TimeSpan.FromMicroseconds(100));
+        Assert.True(burst.Writes.Length <= burst.Bound, burst.Describe());
+        Assert.True(burst.Reads <= 4, $"the burst came in {burst.Reads} reads: the test meant one long batch");
+    }
+
+    [Fact]
+    public async Task Answers_given_after_the_writer_took_a_long_batchs_first_frames_are_written_while_a_later_handler_blocks()
+    {
+        using var release = new ManualResetEventSlim();
+        await using var helper = new InProcessRuntime(b => b
+            .HandleInline("echo", c => c.Params)
+            .HandleInline("slow", c =>
+            {
+                Thread.Sleep(30);
+                return c.Params;
+            })
+            .HandleInline("block", c =>
+            {
+                release.Wait(InProcessRuntime.Timeout);
+                return c.Params;
+            }));
+        helper.Start();
+        await helper.NotificationAsync("$/hello");
+
+        // One read: while "slow" runs, the writer takes answers 1-3 by time; 5-7 come after that take,
+        // and must not wait for "block" (the writer, woken once per batch, went idle after the take).
+        helper.Send(output =>
+        {
+            for (uint id = 1; id <= 3; id++) FrameWriter.WriteRequest(output, id, "echo", Pack.Value((int)id));
+            FrameWriter.WriteRequest(output, 4, "slow", Pack.Value(4));
+            for (uint id = 5; id <= 7; id++) FrameWriter.WriteRequest(output, id, "echo", Pack.Value((int)id));
+            FrameWriter.WriteRequest(output, 8, "block", Pack.Value(8));
+        });
+
+        for (uint id = 1; id <= 7; id++)
+            Assert.Equal((int)id, Pack.Read<int>((await helper.WaitForAsync(f => f.Kind == FrameKind.Response && f.MsgId == id, WhileBlocked)).Result));
+        Assert.DoesNotContain(helper.Frames, f => f.Kind == FrameKind.Response && f.MsgId == 8);
+        release.Set();
+        Assert.Equal(8, Pack.Read<int>((await helper.ResponseAsync(8)).Result));
+    }
+
+    /// <summary>Sends <paramref name="requests"/> echo requests in one write to an inline handler that
+    /// spins <paramref name="perAnswer"/> each, and records the runtime's writes (each spinning
+    /// <paramref name="perWrite"/>) and reads meanwhile.</summary>
+    private static async Task<Burst> AnswerBurstAsync(int requests, TimeSpan perAnswer, TimeSpan perWrite)
+    {
         var writes = new List<int>();
         var reads = 0;
-        await using var helper = new InProcessRuntime(b => b.HandleInline("echo", c => c.Params),
-            wrapOutput: output => new CountingStream(output, writes, null),
+        await using var helper = new InProcessRuntime(b => b.HandleInline("echo", c =>
+            {
+                Spin(perAnswer);
+                return c.Params;
+            }),
+            wrapOutput: output => new CountingStream(output, writes, null, () => Spin(perWrite)),
             wrapInput: input => new CountingStream(input, null, () => Interlocked.Increment(ref reads)));
         helper.Start();
         await helper.NotificationAsync("$/hello");
@@ -90,22 +151,40 @@ public sealed class OutboxBatchingTests
         var readsBefore = Volatile.Read(ref reads);
 
         var payload = Pack.Value(new string('x', 24));
+        var elapsed = Stopwatch.StartNew();
         helper.Send(output =>
         {
             for (uint id = 1; id <= requests; id++) FrameWriter.WriteRequest(output, id, "echo", payload);
         });
         await helper.WaitForAsync(f => f.Kind == FrameKind.Response && f.MsgId == requests);
+        elapsed.Stop();
 
-        int[] burst;
-        lock (writes) burst = writes.Skip(writesBefore).ToArray();
-        var burstReads = Volatile.Read(ref reads) - readsBefore;
-        var bytes = burst.Sum();
-        // Each read ends in a write of its own, and within a read answers leave in hand-offs of 4 KiB
-        // (a hand-off may be split by a write in progress). One write per few answers (the old hand-off
-        // before every inline handler) is hundreds for 2,000 answers.
-        var bound = burstReads + 2 * (bytes / 4096) + 4;
-        Assert.True(burst.Length <= bound,
-            $"{burst.Length} writes for {requests} answers ({bytes} bytes) in {burstReads} reads, expected at most {bound}: {string.Join(", ", burst.Take(40))}");
+        lock (writes) return new Burst(requests, writes.Skip(writesBefore).ToArray(), Volatile.Read(ref reads) - readsBefore, elapsed.Elapsed);
+    }
+
+    private static void Spin(TimeSpan time)
+    {
+        var spin = Stopwatch.StartNew();
+        while (spin.Elapsed < time) Thread.SpinWait(10);
+    }
+
+    private sealed record Burst(int Requests, int[] Writes, int Reads, TimeSpan Elapsed)
+    {
+        private int Bytes => Writes.Sum();
+
+        /// <summary>Each read ends in a write of its own; within a read, answers leave in hand-offs of
+        /// HandOffBytes (one may be split by a write in progress) or, when they gather slower than
+        /// that, once per HandOffDelay. One write per few answers (the old hand-off before every inline
+        /// handler) is hundreds for 2,000 answers.</summary>
+        public int Bound => Reads + 2 * (Bytes / HandOffBytes) + (int)(Elapsed / HandOffDelay) + 4;
+
+        // The runtime's Outbox.HandOffBytes and Outbox.HandOffDelay.
+        private const int HandOffBytes = 4096;
+        private static readonly TimeSpan HandOffDelay = TimeSpan.FromMilliseconds(1);
+
+        public string Describe() =>
+            $"{Writes.Length} writes for {Requests} answers ({Bytes} bytes) in {Reads} reads and {Elapsed.TotalMilliseconds:F1} ms, " +
+            $"expected at most {Bound}: {string.Join(", ", Writes.Take(40))}";
     }
 
     [Fact]
@@ -154,9 +233,9 @@ public sealed class OutboxBatchingTests
         Assert.All(answers, f => Assert.Equal((int)f.MsgId, Pack.Read<int>(f.Result)));
     }
 
-    /// <summary>Records the size of every write (<paramref name="writes"/>) or counts every read
-    /// (<paramref name="onRead"/>) of the stream it wraps.</summary>
-    private sealed class CountingStream(Stream inner, List<int>? writes, Action? onRead) : Stream
+    /// <summary>Records the size of every write (<paramref name="writes"/>, then runs
+    /// <paramref name="onWrite"/>) or counts every read (<paramref name="onRead"/>) of the stream it wraps.</summary>
+    private sealed class CountingStream(Stream inner, List<int>? writes, Action? onRead, Action? onWrite = null) : Stream
     {
         public override bool CanRead => inner.CanRead;
         public override bool CanSeek => false;
@@ -180,6 +259,7 @@ public sealed class OutboxBatchingTests
         {
             if (writes is not null)
                 lock (writes) writes.Add(buffer.Length);
+            onWrite?.Invoke();
             inner.Write(buffer);
         }
 
