@@ -16,7 +16,7 @@ public sealed partial class HelperActor
     private bool _handingOff;
 
     /// <summary>True when <paramref name="message"/> was handled as part of a hand-off.</summary>
-    private bool OnHandOff(object message)
+    private bool OnHandOff(object message, IActorRef sender)
     {
         if (!_handingOff)
         {
@@ -29,7 +29,7 @@ public sealed partial class HelperActor
         {
             case HelperRequest request:
                 // Never given to the helper, so not executed: the caller may retry it at the new owner.
-                Sender.Tell(new Status.Failure(new HelperRequestUndeliveredException(request.Method, Self.Path.ToString(), "the helper actor is handing off")));
+                sender.Tell(new Status.Failure(new HelperRequestUndeliveredException(request.Method, Self.Path.ToString(), "the helper actor is handing off")));
                 return true;
             case HandOffDrainTick:
                 StopWhenIdle();

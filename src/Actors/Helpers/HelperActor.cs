@@ -75,6 +75,10 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     private HelperFailureKind? _lastFailureKind;
     private readonly ReadyWaiters _readyWaiters = new();
     private readonly List<IActorRef> _stopAskers = [];
+    private readonly RequestInbox _inbox;
+    private bool _draining;
+    private bool _flushAfterDrain;
+    private bool _restarting;
 
     private HelperActor(HelperBlob blob, HelperOptions options, HelperEventSubscribers subscribers, TimeProvider clock, object? stopRequest)
     {
@@ -88,6 +92,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         _restarts = new RestartTracker(options.Supervision, Random.Shared);
         _requests = new RequestBook(blob.Name, options, _metrics);
         _poller = new ResponsePoller(options.ResponsePollBudget);
+        _inbox = RequestInbox.Of((ActorCell)Context);
     }
 
     /// <summary>Props for an actor running <paramref name="blob"/>. The blob is shared, not owned:
@@ -124,25 +129,28 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void OnReceive(object message)
     {
-        if (OnHandOff(message) || OnBeforeLaunch(message)) return;
+        if (message is DrainRequestInbox) DrainInbox();
+        else Receive(message, Sender);
+    }
+
+    // Every message, from the mailbox or the inbox, with the sender its envelope carried.
+    private void Receive(object message, IActorRef sender)
+    {
+        if (OnHandOff(message, sender) || OnBeforeLaunch(message)) return;
         switch (message)
         {
             case HelperRequest request:
-                OnRequest(request, Sender);
+                OnRequest(request, sender);
                 break;
             case HelperRequestBatch batch:
-                OnBatch(batch, Sender);
+                OnBatch(batch, sender);
                 break;
             case CancelHelperRequest cancel:
                 if (_requests.Cancel(cancel.Requester, _current)) ScheduleFlush();
                 break;
             case FlushOutbox:
                 _flushScheduled = false;
-                if (_current is { } current)
-                {
-                    var delivered = current.Channel.FramesDelivered;
-                    if (current.Channel.Flush()) _poller.AfterFlush(current.Channel, delivered, current.InFlight);
-                }
+                Flush();
                 break;
             case SlotsFreed:
                 DrainQueue();
@@ -171,7 +179,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
                 Decide(new HelperLaunchFailedException(_blob.Name, 0, null, TimeSpan.Zero, $"could not be started: {refused.Cause.Message}", refused.Cause));
                 break;
             case SetHelperFrozen freeze:
-                SetFrozen(freeze.Frozen, Sender);
+                SetFrozen(freeze.Frozen, sender);
                 break;
             case HelloReceived hello when IsCurrent(hello.Generation):
                 OnHello(hello.Hello);
@@ -200,7 +208,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
             case SubscribeHelperEvents subscribe:
                 _subscribers.Add(subscribe.Subscriber);
                 Context.Watch(subscribe.Subscriber);
-                Sender.Tell(HelperEventsSubscribed.Instance);
+                sender.Tell(HelperEventsSubscribed.Instance);
                 break;
             case UnsubscribeHelperEvents unsubscribe:
                 _subscribers.Remove(unsubscribe.Subscriber);
@@ -210,17 +218,17 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
                 _subscribers.Remove(terminated.ActorRef);
                 break;
             case StopHelper:
-                _stopAskers.Add(Sender);
+                _stopAskers.Add(sender);
                 Context.Stop(Self);
                 break;
             case NotifyWhenReady wait:
                 if (_current is { Ready: true, Exited: false } ready && ready.Process.Pid != wait.ReplacingPid)
-                    Sender.Tell(new HelperReady(_blob.Name, ready.Process.Pid, _restartCount));
+                    sender.Tell(new HelperReady(_blob.Name, ready.Process.Pid, _restartCount));
                 else
-                    _readyWaiters.Add(Sender, wait.ReplacingPid);
+                    _readyWaiters.Add(sender, wait.ReplacingPid);
                 break;
             case GetHelperStatus:
-                Sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount)
+                sender.Tell(new HelperStatus(_blob.Name, _current?.Process.Pid ?? 0, _current?.Ready ?? false, _current?.InFlight ?? 0, _requests.QueuedCount)
                 {
                     Restarts = _restartCount,
                     LastFailureKind = _lastFailureKind,
@@ -234,8 +242,17 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     }
 
     /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // PostStop runs next, for this incarnation only: the inbox stays open for the next one.
+        _restarting = true;
+        base.PreRestart(reason, message);
+    }
+
+    /// <inheritdoc />
     protected override void PostStop()
     {
+        if (!_restarting) CloseInbox();
         AbandonSpawn();
         ReturnPermit();
         EndLaunchSpan("stopped");
@@ -438,12 +455,25 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     }
 
     // Frames queued while processing a run of messages go out together: the flush is a message
-    // behind them in the mailbox, so a burst of requests costs one write.
+    // behind them in the mailbox, so a burst of requests costs one write. While the inbox is drained
+    // the flush waits for the drain's end instead.
     private void ScheduleFlush()
     {
+        if (_draining)
+        {
+            _flushAfterDrain = true;
+            return;
+        }
         if (_flushScheduled) return;
         _flushScheduled = true;
         Self.Tell(FlushOutbox.Instance);
+    }
+
+    private void Flush()
+    {
+        if (_current is not { } current) return;
+        var delivered = current.Channel.FramesDelivered;
+        if (current.Channel.Flush()) _poller.AfterFlush(current.Channel, delivered, current.InFlight);
     }
 
     private void DrainQueue()

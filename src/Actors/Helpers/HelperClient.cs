@@ -45,6 +45,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     private static readonly TimeSpan AskGrace = TimeSpan.FromSeconds(5);
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
     private bool _localReplies = LocalReplyTargets.AnswersLocally(helper);
+    private RequestInbox? _inbox;
 
     /// <summary>Whether requests go with a light local reply ref (true) or Akka's Ask (false); see the
     /// class remarks.</summary>
@@ -132,14 +133,18 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
         return answer.Results;
     }
 
+    // The helper actor's request inbox once it has one (its first incarnation may not be constructed yet).
+    private RequestInbox? Inbox() => _inbox ??= RequestInbox.Find(Helper);
+
     /// <summary>Sends <paramref name="message"/> (a request or a batch) with a <see cref="LocalReply{T}"/>
-    /// as its sender, for a target that answers in this process: the reply's task is the call's. Its
+    /// as its sender, for a target that answers in this process: the reply's task is the call's; through
+    /// the actor's <see cref="RequestInbox"/> when it has one, else its mailbox. Its
     /// deadline (<paramref name="timeout"/>) and the caller's token cancel the request at the actor
     /// when they come first.</summary>
     private Task<T> SendLocal<T>(object message, TimeSpan? timeout, CancellationToken cancellationToken) where T : class
     {
         var reply = new LocalReply<T>(((IInternalActorRef)Helper).Provider, Helper, timeout);
-        Helper.Tell(message, reply);
+        if (Inbox()?.TryPost(message, reply) != true) Helper.Tell(message, reply);
         reply.Arm(cancellationToken);
         return reply.Task;
     }

@@ -49,23 +49,35 @@ internal sealed class RttSuite : IBenchmarkSuite
             {
                 var until = Stopwatch.GetTimestamp() + (long)(profileMinutes * 60 * Stopwatch.Frequency);
                 var done = 0L;
-                // RTT_PROFILE=batch samples actor_batch_pipelined instead.
+                // RTT_PROFILE=batch samples actor_batch_pipelined instead, RTT_PROFILE=raw raw_pipelined (for its CPU cost).
                 var profileBatch = Environment.GetEnvironmentVariable("RTT_PROFILE") == "batch";
+                using var profileRaw = Environment.GetEnvironmentVariable("RTT_PROFILE") == "raw" ? RawSpawn.Start(helperFile) : null;
+                var profileRawClient = profileRaw is null ? null : new RawFrameClient(profileRaw.ToHelper, profileRaw.FromHelper);
+                profileRawClient?.WaitForHello();
                 var profileClient = new HelperClient(actor);
                 var profileWindow = Enumerable.Repeat(request, Window).ToArray();
                 var profileStart = Stopwatch.GetTimestamp();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var gen0Before = GC.CollectionCount(0);
                 var gen1Before = GC.CollectionCount(1);
+                var workItemsBefore = ThreadPool.CompletedWorkItemCount;
                 while (Stopwatch.GetTimestamp() < until)
                 {
-                    if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
+                    if (profileRawClient is not null)
+                    {
+                        for (var j = 0; j < Window; j++) profileRawClient.Queue("echo", payload);
+                        profileRawClient.Send();
+                        profileRawClient.ReadResponses(Window);
+                    }
+                    else if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
                     else await Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request)));
                     done += Window;
                 }
-                Console.WriteLine($"  profile: {(profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
+                Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
                     $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)done:F0} bytes allocated per request (whole process), " +
-                    $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections");
+                    $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections, " +
+                    $"{(ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)done * Window:F1} thread-pool work items per window of {Window}, " +
+                    $"{ThreadPool.ThreadCount} pool threads");
                 return [];
             }
 
