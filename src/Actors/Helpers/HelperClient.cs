@@ -12,8 +12,8 @@ namespace UmhActors.Helpers;
 /// such as a router or shard region): send, wait for the answer, then unwrap it or throw the typed failure.
 /// </summary>
 /// <remarks>
-/// <para>How the answer comes back, chosen once per client from <see cref="Helper"/>: the request is
-/// always a Tell to the actor and the answer a Tell to the request's sender; only the sender differs.
+/// <para>How the answer comes back, chosen once per client from <see cref="Helper"/>: the answer is
+/// a Tell to the request's sender; only the sender differs.
 /// When the target is certain to answer in this process (a local <see cref="HelperActor"/> or
 /// <see cref="Hosting.HelperPoolActor"/>, which forwards to its local children), the sender
 /// is a light one-shot reply ref that is not registered anywhere and completes the call's task, its
@@ -25,6 +25,12 @@ namespace UmhActors.Helpers;
 /// async method between the caller and the answer: the call's task is completed with the response (or
 /// fails with the typed failure) by a thread-pool work item, one for all the answers of a read from the
 /// helper. Its deadline is a link in a swept list (<see cref="ReplyDeadlines"/>), not a timer per call.</para>
+/// <para>To a local <see cref="HelperActor"/> the request itself goes through the actor's request
+/// inbox rather than its mailbox: the actor takes every request posted since its last turn in one
+/// turn and writes them with one flush. A message sent after a request (a cancel, a stop) never
+/// reaches the actor before it, and a client's requests reach the helper in the order they were
+/// sent; once the actor has stopped, requests go the ordinary way and come back as
+/// <see cref="HelperRequestUndeliveredException"/>. Any other target gets a plain Tell.</para>
 /// <para>The Ask's own timeout follows the request's: its <see cref="HelperRequest.Timeout"/> plus a
 /// grace of 5 s (the actor fails the request at its deadline, so the grace only matters when the
 /// actor is gone or its mailbox is far behind); none for <see cref="Timeout.InfiniteTimeSpan"/> or

@@ -47,6 +47,8 @@ internal sealed class RttSuite : IBenchmarkSuite
             // sample (dotnet-trace collect -- ... rtt --seconds 20); no figures are reported.
             if (options.Minutes is { } profileMinutes)
             {
+                // RTT_WINDOW=N: another window than the suite's, to see what a window's fixed cost is.
+                var profileWindowSize = int.TryParse(Environment.GetEnvironmentVariable("RTT_WINDOW"), out var w) && w > 0 ? w : Window;
                 var until = Stopwatch.GetTimestamp() + (long)(profileMinutes * 60 * Stopwatch.Frequency);
                 var done = 0L;
                 // RTT_PROFILE=batch samples actor_batch_pipelined instead, RTT_PROFILE=raw raw_pipelined (for its CPU cost).
@@ -55,7 +57,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                 var profileRawClient = profileRaw is null ? null : new RawFrameClient(profileRaw.ToHelper, profileRaw.FromHelper);
                 profileRawClient?.WaitForHello();
                 var profileClient = new HelperClient(actor);
-                var profileWindow = Enumerable.Repeat(request, Window).ToArray();
+                var profileWindow = Enumerable.Repeat(request, profileWindowSize).ToArray();
                 var profileStart = Stopwatch.GetTimestamp();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var gen0Before = GC.CollectionCount(0);
@@ -65,18 +67,18 @@ internal sealed class RttSuite : IBenchmarkSuite
                 {
                     if (profileRawClient is not null)
                     {
-                        for (var j = 0; j < Window; j++) profileRawClient.Queue("echo", payload);
+                        for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue("echo", payload);
                         profileRawClient.Send();
-                        profileRawClient.ReadResponses(Window);
+                        profileRawClient.ReadResponses(profileWindowSize);
                     }
                     else if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
-                    else await Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request)));
-                    done += Window;
+                    else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => actorClient.SendAsync(request)));
+                    done += profileWindowSize;
                 }
                 Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
                     $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)done:F0} bytes allocated per request (whole process), " +
                     $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections, " +
-                    $"{(ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)done * Window:F1} thread-pool work items per window of {Window}, " +
+                    $"{(ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)done * profileWindowSize:F1} thread-pool work items per window of {profileWindowSize}, " +
                     $"{ThreadPool.ThreadCount} pool threads");
                 return [];
             }
