@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 
@@ -13,6 +14,7 @@ public sealed partial class HelperActor
         var posted = _inbox.Take();
         if (posted.Count == 0) return;
         _draining = true;
+        _drainStartedAt = Stopwatch.GetTimestamp();
         var next = 0;
         try
         {
@@ -25,6 +27,7 @@ public sealed partial class HelperActor
         finally
         {
             _draining = false;
+            _drainStartedAt = 0;
             // A post that threw is lost, as the mailbox message that fails an actor is; those after it are not.
             if (next < posted.Count) _inbox.ReturnUntaken(posted, next);
         }

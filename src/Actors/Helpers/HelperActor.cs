@@ -77,6 +77,8 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     private readonly List<IActorRef> _stopAskers = [];
     private readonly RequestInbox _inbox;
     private bool _draining;
+    // While the inbox is drained: when, for every request of the run (one clock read per run, not per request).
+    private long _drainStartedAt;
     private bool _flushAfterDrain;
     private bool _restarting;
 
@@ -427,7 +429,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
 
     private void OnRequest(HelperRequest request, IActorRef sender)
     {
-        if (_requests.Submit(request, sender, _current)) ScheduleFlush();
+        if (_requests.Submit(request, sender, _current, acceptedAt: _drainStartedAt)) ScheduleFlush();
         if (_requests.TimeoutOf(request) is { } timeout) EnsureTimeoutTicks(timeout);
     }
 
@@ -437,6 +439,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     {
         var requests = batch.Requests ?? [];
         var reply = new RequestBatchReply(requests.Count, sender);
+        var acceptedAt = _drainStartedAt != 0 ? _drainStartedAt : System.Diagnostics.Stopwatch.GetTimestamp();
         var wrote = false;
         TimeSpan? shortest = null;
         for (var i = 0; i < requests.Count; i++)
@@ -447,7 +450,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
                 reply.Set(i, new Status.Failure(new ArgumentNullException(nameof(HelperRequestBatch.Requests), $"request {i} of the batch is null")));
                 continue;
             }
-            wrote |= _requests.Submit(request, sender, _current, reply, i);
+            wrote |= _requests.Submit(request, sender, _current, reply, i, acceptedAt);
             if (_requests.TimeoutOf(request) is { } timeout && (shortest is null || timeout < shortest)) shortest = timeout;
         }
         if (wrote) ScheduleFlush();

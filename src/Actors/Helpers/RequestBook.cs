@@ -35,8 +35,9 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
     /// else rejects it as overloaded. A request the helper could not take (see
     /// <see cref="RequestValidator"/>) or with an invalid timeout is rejected alone, at once. A request
     /// of a batch is answered into <paramref name="batch"/> at <paramref name="batchIndex"/> instead of
-    /// to <paramref name="sender"/>.</summary>
-    public bool Submit(HelperRequest request, IActorRef sender, HelperIncarnation? current, RequestBatchReply? batch = null, int batchIndex = 0)
+    /// to <paramref name="sender"/>. <paramref name="acceptedAt"/>: the Stopwatch timestamp its
+    /// timeout and duration count from, read once for a run of requests (0: read now).</summary>
+    public bool Submit(HelperRequest request, IActorRef sender, HelperIncarnation? current, RequestBatchReply? batch = null, int batchIndex = 0, long acceptedAt = 0)
     {
         if (RequestValidator.Check(request, helperName, options.Limits) is { } invalid)
         {
@@ -53,7 +54,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
             return false;
         }
         var timeout = RequestTimeouts.Effective(requested);
-        var now = Stopwatch.GetTimestamp();
+        var now = acceptedAt != 0 ? acceptedAt : Stopwatch.GetTimestamp();
         var deadline = RequestTimeouts.Deadline(timeout, now);
         if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)
         {
