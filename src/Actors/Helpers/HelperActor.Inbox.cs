@@ -30,6 +30,8 @@ public sealed partial class HelperActor
             _drainStartedAt = 0;
             // A post that threw is lost, as the mailbox message that fails an actor is; those after it are not.
             if (next < posted.Count) _inbox.ReturnUntaken(posted, next);
+            // The run's requests and reply refs are done with: an idle actor must not keep its last burst alive.
+            posted.Clear();
         }
         if (!_flushAfterDrain) return;
         _flushAfterDrain = false;

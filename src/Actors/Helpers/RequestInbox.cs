@@ -64,10 +64,10 @@ internal sealed class RequestInbox
     }
 
     /// <summary>Actor thread only, for a <see cref="DrainRequestInbox"/>: every post waiting, in posting
-    /// order, valid until the next call. The next post sends another drain message.</summary>
+    /// order, in a list the caller clears when done (it is the next run's). The next post sends
+    /// another drain message.</summary>
     public List<PostedRequest> Take()
     {
-        _taken.Clear();
         lock (_gate)
         {
             (_posted, _taken) = (_taken, _posted);
