@@ -30,7 +30,8 @@ internal sealed class RttSuite : IBenchmarkSuite
         var payload = BenchHelper.Payload32();
         var helperFile = BenchHelper.WriteToTempFile();
         using var blob = BenchHelper.Blob();
-        var system = ActorSystem.Create("rtt", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        // RTT_AKKA_CONFIG: more HOCON for the suite's ActorSystem (another dispatcher, say).
+        var system = ActorSystem.Create("rtt", ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + Environment.GetEnvironmentVariable("RTT_AKKA_CONFIG")));
         try
         {
             var actor = system.ActorOf(HelperActor.Props(blob));
