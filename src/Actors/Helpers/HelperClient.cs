@@ -52,6 +52,8 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
     private bool _localReplies = LocalReplyTargets.AnswersLocally(helper);
     private RequestInbox? _inbox;
+    // Only a local HelperActor has an inbox: any other target is not looked up on every call.
+    private readonly bool _mayHaveInbox = LocalReplyTargets.IsLocalHelperActor(helper);
 
     /// <summary>Whether requests go with a light local reply ref (true) or Akka's Ask (false); see the
     /// class remarks.</summary>
@@ -140,7 +142,7 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     }
 
     // The helper actor's request inbox once it has one (its first incarnation may not be constructed yet).
-    private RequestInbox? Inbox() => _inbox ??= RequestInbox.Find(Helper);
+    private RequestInbox? Inbox() => _inbox ?? (_mayHaveInbox ? _inbox = RequestInbox.Find(Helper) : null);
 
     /// <summary>Sends <paramref name="message"/> (a request or a batch) with a <see cref="LocalReply{T}"/>
     /// as its sender, for a target that answers in this process: the reply's task is the call's; through

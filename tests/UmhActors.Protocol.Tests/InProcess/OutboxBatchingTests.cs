@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using UmhActors.Protocol.Framing;
+using UmhActors.Protocol.Runtime;
 using Xunit;
 
 namespace UmhActors.Protocol.Tests.InProcess;
@@ -18,11 +19,7 @@ public sealed class OutboxBatchingTests
         using var release = new ManualResetEventSlim();
         await using var helper = new InProcessRuntime(b => b
             .HandleInline("echo", c => c.Params)
-            .HandleInline("block", c =>
-            {
-                release.Wait(InProcessRuntime.Timeout);
-                return c.Params;
-            }));
+            .HandleInline("block", BlockUntil(release)));
         helper.Start();
         await helper.NotificationAsync("$/hello");
 
@@ -33,11 +30,7 @@ public sealed class OutboxBatchingTests
             FrameWriter.WriteRequest(output, 4, "block", Pack.Value(4));
         });
 
-        for (uint id = 1; id <= 3; id++)
-            Assert.Equal((int)id, Pack.Read<int>((await helper.WaitForAsync(f => f.Kind == FrameKind.Response && f.MsgId == id, WhileBlocked)).Result));
-        Assert.DoesNotContain(helper.Frames, f => f.Kind == FrameKind.Response && f.MsgId == 4);
-        release.Set();
-        Assert.Equal(4, Pack.Read<int>((await helper.ResponseAsync(4)).Result));
+        await AssertAnsweredWhileBlockedAsync(helper, release, answered: [1, 2, 3], blocked: 4);
     }
 
     [Fact]
@@ -67,9 +60,7 @@ public sealed class OutboxBatchingTests
             FrameWriter.WriteRequest(output, 2, "block", Pack.Value(2));
         });
 
-        Assert.Equal(1, Pack.Read<int>((await helper.WaitForAsync(f => f.Kind == FrameKind.Response && f.MsgId == 1, WhileBlocked)).Result));
-        release.Set();
-        Assert.Equal(2, Pack.Read<int>((await helper.ResponseAsync(2)).Result));
+        await AssertAnsweredWhileBlockedAsync(helper, release, answered: [1], blocked: 2);
     }
 
     [Fact]
@@ -102,11 +93,7 @@ public sealed class OutboxBatchingTests
                 Thread.Sleep(30);
                 return c.Params;
             })
-            .HandleInline("block", c =>
-            {
-                release.Wait(InProcessRuntime.Timeout);
-                return c.Params;
-            }));
+            .HandleInline("block", BlockUntil(release)));
         helper.Start();
         await helper.NotificationAsync("$/hello");
 
@@ -120,11 +107,25 @@ public sealed class OutboxBatchingTests
             FrameWriter.WriteRequest(output, 8, "block", Pack.Value(8));
         });
 
-        for (uint id = 1; id <= 7; id++)
+        await AssertAnsweredWhileBlockedAsync(helper, release, answered: [1, 2, 3, 5, 6, 7], blocked: 8);
+    }
+
+    // An inline handler that holds the reader's batch until released; answers its params.
+    private static Func<RequestContext, ReadOnlyMemory<byte>> BlockUntil(ManualResetEventSlim release) => c =>
+    {
+        release.Wait(InProcessRuntime.Timeout);
+        return c.Params;
+    };
+
+    // Each of the answered requests (echoing its id) is written while the "block" request holds its
+    // batch, the blocked one is not; once released, it is answered too.
+    private static async Task AssertAnsweredWhileBlockedAsync(InProcessRuntime helper, ManualResetEventSlim release, uint[] answered, uint blocked)
+    {
+        foreach (var id in answered)
             Assert.Equal((int)id, Pack.Read<int>((await helper.WaitForAsync(f => f.Kind == FrameKind.Response && f.MsgId == id, WhileBlocked)).Result));
-        Assert.DoesNotContain(helper.Frames, f => f.Kind == FrameKind.Response && f.MsgId == 8);
+        Assert.DoesNotContain(helper.Frames, f => f.Kind == FrameKind.Response && f.MsgId == blocked);
         release.Set();
-        Assert.Equal(8, Pack.Read<int>((await helper.ResponseAsync(8)).Result));
+        Assert.Equal((int)blocked, Pack.Read<int>((await helper.ResponseAsync(blocked)).Result));
     }
 
     /// <summary>Sends <paramref name="requests"/> echo requests in one write to an inline handler that
