@@ -144,12 +144,13 @@ internal sealed class PeersSuite : IBenchmarkSuite
                 }),
                 ("streamjsonrpc_pipelined", [], () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => peer.EchoAsync(rpcPayload)))),
             };
+            await PipelinedRuns.WarmUpAsync(pipelined.Select(v => v.Window), options.Quick ? TimeSpan.FromSeconds(0.2) : TimeSpan.FromSeconds(3));
             for (var round = 0; round < 3; round++)
             {
                 foreach (var v in pipelined)
                 {
                     // StreamJsonRpc is far slower: a tenth of the requests keeps the turns alike in length.
-                    v.PerS.Add(await PipelinedAsync(PipelinedCount(v.Name, total), v.Window));
+                    v.PerS.Add(await PipelinedRuns.MeasureAsync(PipelinedCount(v.Name, total), Window, v.Window));
                 }
             }
 
@@ -237,13 +238,6 @@ internal sealed class PeersSuite : IBenchmarkSuite
         while (decoder.TryDecode(ref sequence, out var frame))
             if (frame.Kind == FrameKind.Response) return true;
         return false;
-    }
-
-    private static async Task<double> PipelinedAsync(int total, Func<Task> window)
-    {
-        var start = Stopwatch.GetTimestamp();
-        for (var sent = 0; sent < total; sent += Window) await window();
-        return total / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static async Task WaitReadyAsync(IActorRef actor)

@@ -175,25 +175,32 @@ internal sealed class RttSuite : IBenchmarkSuite
             var windowOfRequests = Enumerable.Repeat(request, Window).ToArray();
             // Five rounds, the variants taking turns in a rotating order, so that a noisy moment (the
             // machine is shared) does not always hit the same one; the median round is reported.
-            var pipelined = new Func<Task>[]
+            var windows = new Func<Task>[]
             {
-                async () => rawPerS.Add(await Pipelined(total, () =>
+                () =>
                 {
                     for (var j = 0; j < Window; j++) rawClient.Queue("echo", payload);
                     rawClient.Send();
                     rawClient.ReadResponses(Window);
                     return Task.CompletedTask;
-                })),
-                async () => actorPerS.Add(await Pipelined(total, () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request))))),
-                async () => batchPerS.Add(await Pipelined(total, async () =>
+                },
+                () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request))),
+                async () =>
                 {
                     var results = await client.SendBatchAsync(windowOfRequests);
                     if (!results[^1].IsSuccess) results[^1].GetResponse();
-                })),
+                },
             };
+            var perS = new[] { rawPerS, actorPerS, batchPerS };
+            await PipelinedRuns.WarmUpAsync(windows, options.Quick ? TimeSpan.FromSeconds(0.2) : TimeSpan.FromSeconds(3));
             for (var round = 0; round < 5; round++)
-                for (var k = 0; k < pipelined.Length; k++)
-                    await pipelined[(round + k) % pipelined.Length]();
+            {
+                for (var k = 0; k < windows.Length; k++)
+                {
+                    var v = (round + k) % windows.Length;
+                    perS[v].Add(await PipelinedRuns.MeasureAsync(total, Window, windows[v]));
+                }
+            }
 
             var results = new List<BenchmarkResult>
             {
@@ -227,13 +234,6 @@ internal sealed class RttSuite : IBenchmarkSuite
         client.Queue("echo", payload);
         client.Send();
         client.ReadResponses(1);
-    }
-
-    private static async Task<double> Pipelined(int total, Func<Task> window)
-    {
-        var start = Stopwatch.GetTimestamp();
-        for (var sent = 0; sent < total; sent += Window) await window();
-        return total / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static double Median(List<double> values) => Percentiles.Of(values, 50);
