@@ -76,6 +76,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     private readonly ReadyWaiters _readyWaiters = new();
     private readonly List<IActorRef> _stopAskers = [];
     private readonly RequestInbox _inbox;
+    private readonly Action<object, IActorRef> _receivePosted;
     private bool _draining;
     // While the inbox is drained: when, for every request of the run (one clock read per run, not per request).
     private long _drainStartedAt;
@@ -95,6 +96,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
         _requests = new RequestBook(blob.Name, options, _metrics);
         _poller = new ResponsePoller(options.ResponsePollBudget);
         _inbox = RequestInbox.Of((ActorCell)Context);
+        _receivePosted = Receive;
     }
 
     /// <summary>Props for an actor running <paramref name="blob"/>. The blob is shared, not owned:
@@ -254,7 +256,7 @@ public sealed partial class HelperActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
-        if (!_restarting) CloseInbox();
+        if (!_restarting) _inbox.CloseToDeadLetters(Context.System);
         AbandonSpawn();
         ReturnPermit();
         EndLaunchSpan("stopped");

@@ -27,7 +27,8 @@ namespace UmhActors.Helpers;
 /// helper. Its deadline is a link in a swept list (<see cref="ReplyDeadlines"/>), not a timer per call.</para>
 /// <para>To a local <see cref="HelperActor"/> the request itself goes through the actor's request
 /// inbox rather than its mailbox: the actor takes every request posted since its last turn in one
-/// turn and writes them with one flush. A message sent after a request (a cancel, a stop) never
+/// turn and writes them with one flush. A local <see cref="Hosting.HelperPoolActor"/> has one too, and
+/// routes a turn's requests into its helper actors' inboxes. A message sent after a request (a cancel, a stop) never
 /// reaches the actor before it, and a client's requests reach the helper in the order they were
 /// sent; once the actor has stopped, requests go the ordinary way and come back as
 /// <see cref="HelperRequestUndeliveredException"/>. Any other target gets a plain Tell.</para>
@@ -52,8 +53,8 @@ public sealed class HelperClient(IActorRef helper, TimeSpan? askTimeout = null, 
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(60);
     private bool _localReplies = LocalReplyTargets.AnswersLocally(helper);
     private RequestInbox? _inbox;
-    // Only a local HelperActor has an inbox: any other target is not looked up on every call.
-    private readonly bool _mayHaveInbox = LocalReplyTargets.IsLocalHelperActor(helper);
+    // Only a local HelperActor or HelperPoolActor has an inbox: any other target is not looked up on every call.
+    private readonly bool _mayHaveInbox = LocalReplyTargets.AnswersLocally(helper);
 
     /// <summary>Whether requests go with a light local reply ref (true) or Akka's Ask (false); see the
     /// class remarks.</summary>

@@ -14,13 +14,11 @@ namespace UmhActors.Helpers;
 internal static class LocalReplyTargets
 {
     /// <summary>True for a local <see cref="HelperActor"/> or <see cref="HelperPoolActor"/> (whose
-    /// routees are its local children, which it forwards to). Akka routers get false, local pools
-    /// included: Akka's public API does not tell what their routees are.</summary>
+    /// routees are its local children, which it forwards to): also the targets with a
+    /// <see cref="RequestInbox"/>. Akka routers get false, local pools included: Akka's public API does
+    /// not tell what their routees are.</summary>
     public static bool AnswersLocally(IActorRef target) =>
         LocalActorType(target) is { } type && (type == typeof(HelperActor) || type == typeof(HelperPoolActor));
-
-    /// <summary>True for a local <see cref="HelperActor"/>: the one target with a <see cref="RequestInbox"/>.</summary>
-    public static bool IsLocalHelperActor(IActorRef target) => LocalActorType(target) == typeof(HelperActor);
 
     // The actor type of a local, unrouted, not remotely deployed target; null for anything else.
     private static Type? LocalActorType(IActorRef target)

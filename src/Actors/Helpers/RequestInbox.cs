@@ -5,8 +5,8 @@ using Akka.Event;
 namespace UmhActors.Helpers;
 
 /// <summary>
-/// Requests that <see cref="HelperClient"/> posts to a local <see cref="HelperActor"/> without a
-/// mailbox message each. Callers append under a short lock; the first post of a run sends the actor
+/// Requests that <see cref="HelperClient"/> posts to a local <see cref="HelperActor"/> or
+/// <see cref="Hosting.HelperPoolActor"/> (and a pool to its helper actors) without a mailbox message each. Callers append under a short lock; the first post of a run sends the actor
 /// one <see cref="DrainRequestInbox"/>, under the same lock, and the actor takes the whole run when it
 /// gets that message. So while the inbox holds posts, a drain message not yet taken is in the mailbox
 /// ahead of anything sent after them, from any thread: a cancel or a stop sent after a request never
@@ -36,8 +36,8 @@ internal sealed class RequestInbox
     /// <see cref="HelperActor"/> asks in its constructor).</summary>
     public static RequestInbox Of(ActorCell cell) => Inboxes.GetValue(cell, static c => new RequestInbox(c.Self));
 
-    /// <summary>The inbox of the local helper actor <paramref name="target"/>, or null while it has
-    /// none (not a <see cref="HelperActor"/>, or not constructed yet).</summary>
+    /// <summary>The inbox of the local actor <paramref name="target"/>, or null while it has none (not a
+    /// <see cref="HelperActor"/> or <see cref="Hosting.HelperPoolActor"/>, or not constructed yet).</summary>
     public static RequestInbox? Find(IActorRef target) =>
         target is ActorRefWithCell { Underlying: ActorCell cell } && Inboxes.TryGetValue(cell, out var inbox) ? inbox : null;
 
@@ -63,10 +63,41 @@ internal sealed class RequestInbox
         _actor.Tell(DrainRequestInbox.Instance, ActorRefs.NoSender);
     }
 
-    /// <summary>Actor thread only, for a <see cref="DrainRequestInbox"/>: every post waiting, in posting
-    /// order, in a list the caller clears when done (it is the next run's). The next post sends
-    /// another drain message.</summary>
-    public List<PostedRequest> Take()
+    /// <summary>Actor thread only, for a <see cref="DrainRequestInbox"/>: gives <paramref name="receive"/>
+    /// every post waiting, in posting order, each with its sender, as its envelope would have been. A post
+    /// that throws is lost, as the mailbox message that fails an actor is; those after it are put back.</summary>
+    public void Drain(Action<object, IActorRef> receive)
+    {
+        var posted = Take();
+        var next = 0;
+        try
+        {
+            while (next < posted.Count)
+            {
+                var (message, sender) = posted[next++];
+                receive(message, sender);
+            }
+        }
+        finally
+        {
+            if (next < posted.Count) ReturnUntaken(posted, next);
+            // The run's requests and reply refs are done with: an idle actor must not keep its last burst alive.
+            posted.Clear();
+        }
+    }
+
+    /// <summary>Actor thread only, when the actor stops for good (not for a restart): refuses later
+    /// posts and sends what is still waiting to dead letters, as a stopped actor's mailbox does, where
+    /// a request is answered with <see cref="Requests.HelperRequestUndeliveredException"/> (never given
+    /// to a helper, so safe to retry).</summary>
+    public void CloseToDeadLetters(ActorSystem system)
+    {
+        foreach (var (message, sender) in Close())
+            system.DeadLetters.Tell(new DeadLetter(message, sender, _actor), sender);
+    }
+
+    // The next post sends another drain message.
+    private List<PostedRequest> Take()
     {
         lock (_gate)
         {
@@ -76,10 +107,9 @@ internal sealed class RequestInbox
         return _taken;
     }
 
-    /// <summary>Actor thread only: puts the posts of <paramref name="taken"/> from <paramref name="from"/>
-    /// on back in front of any newer ones, when the post before them threw (the actor then restarts or
-    /// stops, and they are its next incarnation's, or dead letters, as mailbox messages would be).</summary>
-    public void ReturnUntaken(List<PostedRequest> taken, int from)
+    // Puts the posts of taken from `from` on back in front of any newer ones, when the post before them
+    // threw (the actor then restarts or stops, and they are its next incarnation's, or dead letters).
+    private void ReturnUntaken(List<PostedRequest> taken, int from)
     {
         lock (_gate)
         {
@@ -88,9 +118,7 @@ internal sealed class RequestInbox
         }
     }
 
-    /// <summary>Actor thread only, when the actor stops for good: refuses later posts and returns the
-    /// posts still waiting.</summary>
-    public List<PostedRequest> Close()
+    private List<PostedRequest> Close()
     {
         lock (_gate)
         {

@@ -38,9 +38,12 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
     private readonly List<IActorRef> _active = [];
     private readonly Dictionary<IActorRef, int> _load = [];
     private readonly Dictionary<IActorRef, DateTime> _draining = [];
+    private readonly RequestInbox _inbox;
+    private readonly Action<object, IActorRef> _receivePosted;
     private ConsistentHash<IActorRef>? _ring;
     private int _next;
     private long _serial;
+    private bool _restarting;
 
     private HelperPoolActor(string name, HelperBlob blob, HelperOptions options, int size, HelperRouting routing)
     {
@@ -53,6 +56,8 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         _drainTimeout = options.RequestTimeout == Timeout.InfiniteTimeSpan || options.RequestTimeout > TimeSpan.FromMinutes(5)
             ? TimeSpan.FromMinutes(5)
             : options.RequestTimeout + TimeSpan.FromSeconds(1);
+        _inbox = RequestInbox.Of((ActorCell)Context);
+        _receivePosted = Receive;
     }
 
     /// <inheritdoc />
@@ -79,20 +84,43 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
     }
 
     /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // PostStop runs next, for this incarnation only: the inbox stays open for the next one.
+        _restarting = true;
+        base.PreRestart(reason, message);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        if (!_restarting) _inbox.CloseToDeadLetters(Context.System);
+        base.PostStop();
+    }
+
+    /// <inheritdoc />
     protected override void OnReceive(object message)
+    {
+        // HelperClient posts requests to the pool's inbox: a window of them is routed in one turn.
+        if (message is DrainRequestInbox) _inbox.Drain(_receivePosted);
+        else Receive(message, Sender);
+    }
+
+    // Every message, from the mailbox or the inbox, with the sender its envelope carried.
+    private void Receive(object message, IActorRef sender)
     {
         switch (message)
         {
             case HelperRequest request:
-                Route(request);
+                Route(request, sender);
                 break;
             case HelperRequestBatch batch:
-                RouteBatch(batch);
+                RouteBatch(batch, sender);
                 break;
             case CancelHelperRequest cancel:
                 // Only the helper holding the requester's request acts on it; the others ignore it.
-                foreach (var routee in _active) routee.Forward(cancel);
-                foreach (var routee in _draining.Keys) routee.Forward(cancel);
+                foreach (var routee in _active) routee.Tell(cancel, sender);
+                foreach (var routee in _draining.Keys) routee.Tell(cancel, sender);
                 break;
             case ResizeHelperPool { Size: < 1 } resize:
                 Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(resize.Size), resize.Size, "a helper pool needs at least one helper")));
@@ -119,11 +147,11 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         }
     }
 
-    private void Route(HelperRequest request)
+    private void Route(HelperRequest request, IActorRef sender)
     {
         if (_active.Count == 0)
         {
-            Sender.Tell(new Status.Failure(new HelperStoppedException(_blob.Name)));
+            sender.Tell(new Status.Failure(new HelperStoppedException(_blob.Name)));
             return;
         }
         var routee = _routing switch
@@ -134,22 +162,32 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         };
         if (_next == int.MaxValue) _next = 0;
         _load[routee]++;
-        routee.Forward(request);
+        Deliver(routee, request, sender);
     }
 
     // A batch goes whole to one helper (one message, one write), chosen as a request without a
     // routing key would be; unrouted, its Ask would only end at its timeout.
-    private void RouteBatch(HelperRequestBatch batch)
+    private void RouteBatch(HelperRequestBatch batch, IActorRef sender)
     {
         if (_active.Count == 0)
         {
-            Sender.Tell(new Status.Failure(new HelperStoppedException(_blob.Name)));
+            sender.Tell(new Status.Failure(new HelperStoppedException(_blob.Name)));
             return;
         }
         var routee = _routing == HelperRouting.SmallestMailbox ? _active.MinBy(r => _load[r])! : _active[_next++ % _active.Count];
         if (_next == int.MaxValue) _next = 0;
         _load[routee] += batch.Requests?.Count ?? 0;
-        routee.Forward(batch);
+        Deliver(routee, batch, sender);
+    }
+
+    // To a helper actor's request inbox, as HelperClient posts to a helper it addresses directly: the
+    // routee takes a run of requests in one turn and writes them with one flush, instead of a
+    // mailbox message and a flush message per few requests. A cancel forwarded later still reaches it
+    // after the request (the inbox's drain message is queued at the post). Forwarded while the routee
+    // has no inbox yet (not constructed) or no more (stopped).
+    private static void Deliver(IActorRef routee, object message, IActorRef sender)
+    {
+        if (RequestInbox.Find(routee)?.TryPost(message, sender) != true) routee.Tell(message, sender);
     }
 
     private void Resize(int size)

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using UmhActors.Benchmarks.Infrastructure;
 using UmhActors.Helpers;
+using UmhActors.Hosting;
 using UmhActors.Requests;
 
 namespace UmhActors.Benchmarks.Suites;
@@ -57,7 +58,11 @@ internal sealed class RttSuite : IBenchmarkSuite
                 using var profileRaw = Environment.GetEnvironmentVariable("RTT_PROFILE") == "raw" ? RawSpawn.Start(helperFile) : null;
                 var profileRawClient = profileRaw is null ? null : new RawFrameClient(profileRaw.ToHelper, profileRaw.FromHelper);
                 profileRawClient?.WaitForHello();
-                var profileClient = new HelperClient(actor);
+                // RTT_POOL=N: through a HelperPoolActor of N helpers instead (as a hosted pool serves).
+                var poolSize = int.TryParse(Environment.GetEnvironmentVariable("RTT_POOL"), out var n) && n > 0 ? n : 0;
+                var profileTarget = poolSize > 0 ? system.ActorOf(HelperPoolActor.Props("rtt-pool", blob, poolSize, HelperOptions.Default)) : actor;
+                var profileClient = new HelperClient(profileTarget);
+                if (poolSize > 0) await profileClient.SendAsync(request);
                 var profileWindow = Enumerable.Repeat(request, profileWindowSize).ToArray();
                 var profileStart = Stopwatch.GetTimestamp();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -73,7 +78,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                         profileRawClient.ReadResponses(profileWindowSize);
                     }
                     else if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
-                    else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => actorClient.SendAsync(request)));
+                    else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => profileClient.SendAsync(request)));
                     done += profileWindowSize;
                 }
                 Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +

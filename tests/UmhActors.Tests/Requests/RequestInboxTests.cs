@@ -1,30 +1,42 @@
 using Akka.Actor;
 using UmhActors.Failures;
 using UmhActors.Helpers;
+using UmhActors.Hosting;
 using UmhActors.Requests;
 using UmhActors.Supervision;
+using UmhActors.Tests.Hosting;
 using UmhActors.Tests.Support;
 using Xunit.Abstractions;
 
 namespace UmhActors.Tests.Requests;
 
 /// <summary>
-/// <see cref="HelperClient"/> posts requests to a local helper actor's <see cref="RequestInbox"/>
-/// instead of its mailbox: a cancel never overtakes its request, a stop leaves no post unanswered, a
-/// restart loses none, and the actor turn that takes a run of posts sends them in one flush.
+/// <see cref="HelperClient"/> posts requests to a local helper actor's or helper pool's
+/// <see cref="RequestInbox"/> instead of its mailbox (and a pool routes each turn's posts into its helper
+/// actors' inboxes): a cancel never overtakes its request, a stop leaves no post unanswered, and a
+/// restart loses none.
 /// </summary>
 public sealed class RequestInboxTests(ITestOutputHelper output) : HelperSpec(output)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
-
-    [Fact]
-    public async Task A_cancel_sent_right_after_its_request_from_any_thread_never_overtakes_it()
+    public enum Target
     {
-        // A cancel that reached the actor before its request would find nothing to cancel, and the
-        // request would then run its 30 s: the helper would still hold it once every call ended.
-        var (actor, _) = await StartHelperAsync(HelperOptions.Default.WithBounds(4096, 100_000));
+        HelperActor,
+        HelperPool,
+    }
+
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+    private static readonly HelperOptions Roomy = HelperOptions.Default.WithBounds(4096, 100_000);
+
+    [Theory]
+    [InlineData(Target.HelperActor)]
+    [InlineData(Target.HelperPool)]
+    public async Task A_cancel_sent_right_after_its_request_from_any_thread_never_overtakes_it(Target target)
+    {
+        // A cancel that reached a helper actor before its request would find nothing to cancel, and the
+        // request would then run its 30 s: a helper would still hold it once every call ended.
+        var actor = await StartAsync(target, "cancels");
         var client = new HelperClient(actor);
-        var calls = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OnThreadOfItsOwn(() =>
+        var calls = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostingThreads.Start(() =>
         {
             var sent = new List<Task<HelperResponse>>();
             for (var i = 0; i < 300; i++)
@@ -38,66 +50,46 @@ public sealed class RequestInboxTests(ITestOutputHelper output) : HelperSpec(out
 
         foreach (var call in calls.SelectMany(c => c))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Settle));
-        var status = await WaitForAsync(actor, s => s.InFlight == 0 && s.Queued == 0);
-        Assert.True(status.InFlight == 0 && status.Queued == 0,
-            $"{status.InFlight} requests still in flight and {status.Queued} queued after every call was cancelled: a cancel overtook its request");
+        var held = await HeldAfterSettlingAsync(target, actor);
+        Assert.True(held == 0, $"helpers still hold {held} requests after every call was cancelled: a cancel overtook its request");
     }
 
-    [Fact]
-    public async Task Requests_racing_a_stop_each_end_at_once_with_an_answer_or_a_typed_failure()
+    [Theory]
+    [InlineData(Target.HelperActor)]
+    [InlineData(Target.HelperPool)]
+    public async Task Requests_racing_a_stop_each_end_at_once_with_an_answer_or_a_typed_failure(Target target)
     {
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 4; round++)
         {
-            var (actor, _) = await StartHelperAsync(HelperOptions.Default.WithBounds(4096, 100_000));
-            // The Ask timeout is far beyond the patience below: a post left in the inbox at the stop would show as a hang.
+            var actor = await StartAsync(target, $"stopping-{round}");
+            // The Ask timeout is far beyond the patience below: a post left in an inbox at the stop would show as a hang.
             var client = new HelperClient(actor, askTimeout: TimeSpan.FromMinutes(5));
             using var stopped = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, 3).Select(_ => OnThreadOfItsOwn(() =>
+            var senders = Enumerable.Range(0, 3).Select(_ => PostingThreads.Start(() =>
             {
-                var sent = new List<Task<HelperResponse>>();
                 // Posting on while the actor stops: a post lands before the inbox's last drain, in it
                 // when it closes (then dead letters), or after (refused, then sent the ordinary way).
-                while (!stopped.IsCancellationRequested && sent.Count < 5_000)
-                {
-                    sent.Add(client.SendAsync(Call("echo", "x")));
-                    if (sent.Count % 16 == 0) Thread.Sleep(1);
-                }
+                var sent = PostUntil(client, stopped.Token, limit: 5_000, sleepEvery: 16);
                 // A few more once the actor is gone: refused by the closed inbox.
                 stopped.Token.WaitHandle.WaitOne(Patience);
                 for (var i = 0; i < 50; i++) sent.Add(client.SendAsync(Call("echo", "x")));
                 return sent;
             })).ToArray();
             await Task.Delay(50);
-            var stopping = client.StopAsync(Patience);
             Watch(actor);
+            // A helper actor is stopped as an application would (its helper asked to shut down); a pool with a PoisonPill.
+            var stopping = Task.CompletedTask;
+            if (target == Target.HelperActor) stopping = client.StopAsync(Patience);
+            else actor.Tell(PoisonPill.Instance);
             ExpectTerminated(actor, Patience);
             await stopped.CancelAsync();
             await stopping;
             var calls = (await Task.WhenAll(senders)).SelectMany(s => s).ToList();
 
-            var ended = await Task.WhenAll(calls.Select(async call =>
-            {
-                try
-                {
-                    await call.WaitAsync(Settle);
-                    return "answered";
-                }
-                catch (HelperStoppedException)
-                {
-                    return "stopped";
-                }
-                catch (HelperRequestUndeliveredException)
-                {
-                    return "undelivered";
-                }
-                catch (HelperOverloadedException)
-                {
-                    return "overloaded";
-                }
-            }));
-            Output.WriteLine($"round {round}: {calls.Count} calls: " +
-                string.Join(", ", ended.GroupBy(e => e).Select(g => $"{g.Count()} {g.Key}")));
-            Assert.Contains("undelivered", ended);
+            var ended = await PostingThreads.OutcomesAsync(calls, Settle,
+                typeof(HelperStoppedException), typeof(HelperRequestUndeliveredException), typeof(HelperOverloadedException));
+            Output.WriteLine($"round {round}: {calls.Count} calls: {PostingThreads.Summary(ended)}");
+            Assert.Contains(nameof(HelperRequestUndeliveredException), ended);
         }
     }
 
@@ -113,69 +105,77 @@ public sealed class RequestInboxTests(ITestOutputHelper output) : HelperSpec(out
         var firstPid = await WaitReadyAsync(child);
         var client = new HelperClient(child, askTimeout: TimeSpan.FromMinutes(5));
         using var restarted = new CancellationTokenSource();
-        var sender = OnThreadOfItsOwn(() =>
-        {
-            var sent = new List<Task<HelperResponse>>();
-            while (!restarted.IsCancellationRequested && sent.Count < 50_000)
-            {
-                sent.Add(client.SendAsync(Call("echo", "x")));
-                if (sent.Count % 8 == 0) Thread.Sleep(1);
-            }
-            return sent;
-        });
+        var sender = PostingThreads.Start(() => PostUntil(client, restarted.Token, limit: 50_000, sleepEvery: 8));
         await Task.Delay(50);
         await Assert.ThrowsAnyAsync<HelperFailureException>(() => client.SendAsync(Call("crash")).WaitAsync(Patience));
         var secondPid = await WaitReadyAsync(child);
         await Task.Delay(50);
         await restarted.CancelAsync();
 
-        var ended = await Task.WhenAll((await sender).Select(async call =>
-        {
-            try
-            {
-                await call.WaitAsync(Settle);
-                return "answered";
-            }
-            catch (Exception e) when (e is HelperStoppedException or HelperFailureException)
-            {
-                return "failed with the crash or the stop";
-            }
-        }));
-        Output.WriteLine($"{ended.Length} requests around the restart: " + string.Join(", ", ended.GroupBy(e => e).Select(g => $"{g.Count()} {g.Key}")));
+        var ended = await PostingThreads.OutcomesAsync(await sender, Settle, typeof(HelperStoppedException), typeof(HelperFailureException));
+        Output.WriteLine($"{ended.Length} requests around the restart: {PostingThreads.Summary(ended)}");
         Assert.NotEqual(firstPid, secondPid);
         Assert.Contains("answered", ended);
     }
 
-    // Senders that sleep must not hold pool threads: the actor and the replies run there.
-    private static Task<List<Task<HelperResponse>>> OnThreadOfItsOwn(Func<List<Task<HelperResponse>>> send) =>
-        Task.Factory.StartNew(send, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    [Fact]
+    public async Task Requests_posted_while_a_pool_restarts_are_kept_for_its_next_incarnation()
+    {
+        // A restart stops the pool's helper actors (what they hold fails as stopped, or undelivered by
+        // them) and starts new ones; what waits in the pool's own inbox is routed by the new
+        // incarnation, never dead-lettered by the pool.
+        var parent = Sys.ActorOf(Props.Create(() => new RestartingParent(HelperPoolActor.Props("restarting", TestHelperBlob.Instance, 2, Roomy))));
+        var pool = await parent.Ask<IActorRef>(RestartingParent.GetChild.Instance, Patience);
+        var before = await HelperPoolProbe.ReadyPidsAsync(pool, 2);
+        var client = new HelperClient(pool, askTimeout: TimeSpan.FromMinutes(5));
+        using var restarted = new CancellationTokenSource();
+        var sender = PostingThreads.Start(() => PostUntil(client, restarted.Token, limit: 50_000, sleepEvery: 8));
+        await Task.Delay(50);
+        // Kill fails the pool with ActorKilledException; its parent restarts it.
+        pool.Tell(Kill.Instance);
+        await Task.Delay(50);
+        var after = await HelperPoolProbe.ReadyPidsAsync(pool, 2);
+        await restarted.CancelAsync();
+        var calls = await sender;
 
-    private static async Task<HelperStatus> WaitForAsync(IActorRef actor, Func<HelperStatus, bool> condition)
+        var ended = await PostingThreads.OutcomesAsync(calls, Settle, typeof(HelperStoppedException), typeof(HelperRequestUndeliveredException));
+        Output.WriteLine($"{calls.Count} requests around the restart: {PostingThreads.Summary(ended)}");
+        Assert.Empty(before.Intersect(after));
+        Assert.Contains("answered", ended);
+        var fromThePool = calls.Count(call => call.Exception?.InnerException is HelperRequestUndeliveredException e && e.Recipient == pool.Path.ToString());
+        Assert.True(fromThePool == 0, $"{fromThePool} requests were dead-lettered by the pool's own inbox at its restart");
+    }
+
+    private async Task<IActorRef> StartAsync(Target target, string name)
+    {
+        if (target == Target.HelperActor) return (await StartHelperAsync(Roomy, name)).Actor;
+        var pool = Sys.ActorOf(HelperPoolActor.Props(name, TestHelperBlob.Instance, 2, Roomy), name);
+        await HelperPoolProbe.ReadyPidsAsync(pool, 2);
+        return pool;
+    }
+
+    private static List<Task<HelperResponse>> PostUntil(HelperClient client, CancellationToken stop, int limit, int sleepEvery)
+    {
+        var sent = new List<Task<HelperResponse>>();
+        while (!stop.IsCancellationRequested && sent.Count < limit)
+        {
+            sent.Add(client.SendAsync(Call("echo", "x")));
+            if (sent.Count % sleepEvery == 0) Thread.Sleep(1);
+        }
+        return sent;
+    }
+
+    // The requests the target's helper actors still hold (in flight or queued), once they hold none or Settle ran out.
+    private static async Task<int> HeldAfterSettlingAsync(Target target, IActorRef actor)
     {
         var deadline = DateTime.UtcNow + Settle;
         while (true)
         {
-            var status = await actor.Ask<HelperStatus>(GetHelperStatus.Instance, Patience);
-            if (condition(status) || DateTime.UtcNow > deadline) return status;
+            var helpers = target == Target.HelperActor ? [actor] : (await HelperPoolProbe.RouteesAsync(actor)).Active;
+            var statuses = await Task.WhenAll(helpers.Select(h => h.Ask<HelperStatus>(GetHelperStatus.Instance, Patience)));
+            var held = statuses.Sum(s => s.InFlight + s.Queued);
+            if (held == 0 || DateTime.UtcNow > deadline) return held;
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Restarts its one child on any failure.</summary>
-    private sealed class RestartingParent : ReceiveActor
-    {
-        public RestartingParent(Props childProps)
-        {
-            var child = Context.ActorOf(childProps, "helper");
-            Receive<GetChild>(_ => Sender.Tell(child));
-        }
-
-        protected override SupervisorStrategy SupervisorStrategy() =>
-            new OneForOneStrategy(_ => Directive.Restart);
-
-        public sealed class GetChild
-        {
-            public static GetChild Instance { get; } = new();
         }
     }
 }
