@@ -18,7 +18,9 @@ namespace UmhActors.Benchmarks.Suites;
 /// by block so that a noisy moment hits all of them;
 /// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>: one <see cref="HelperClient.SendAsync"/> per
 /// request; <c>actor_batch_pipelined</c>: the window as one <see cref="HelperRequestBatch"/> through
-/// <see cref="HelperClient.SendBatchAsync"/>; <c>raw_pipelined</c>).
+/// <see cref="HelperClient.SendBatchAsync"/>; <c>pool_pipelined</c>: as <c>actor_pipelined</c> through a
+/// <see cref="Hosting.HelperPoolActor"/> of one helper; <c>raw_pipelined</c>). Every pipelined variant is
+/// warmed up for 3 s first (<see cref="PipelinedRuns.WarmUpAsync"/>).
 /// </summary>
 internal sealed class RttSuite : IBenchmarkSuite
 {
@@ -176,7 +178,12 @@ internal sealed class RttSuite : IBenchmarkSuite
             var rawPerS = new List<double>();
             var actorPerS = new List<double>();
             var batchPerS = new List<double>();
+            var poolPerS = new List<double>();
             var client = new HelperClient(actor);
+            // The same through a HelperPoolActor of one helper, as a hosted pool serves (Akka.Hosting's WithHelperPool).
+            var pool = system.ActorOf(HelperPoolActor.Props("rtt-pool-1", blob, 1, HelperOptions.Default));
+            var poolClient = new HelperClient(pool);
+            await poolClient.SendAsync(request);
             var windowOfRequests = Enumerable.Repeat(request, Window).ToArray();
             // Five rounds, the variants taking turns in a rotating order, so that a noisy moment (the
             // machine is shared) does not always hit the same one; the median round is reported.
@@ -195,8 +202,9 @@ internal sealed class RttSuite : IBenchmarkSuite
                     var results = await client.SendBatchAsync(windowOfRequests);
                     if (!results[^1].IsSuccess) results[^1].GetResponse();
                 },
+                () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => poolClient.SendAsync(request))),
             };
-            var perS = new[] { rawPerS, actorPerS, batchPerS };
+            var perS = new[] { rawPerS, actorPerS, batchPerS, poolPerS };
             await PipelinedRuns.WarmUpAsync(windows, options.Quick ? TimeSpan.FromSeconds(0.2) : TimeSpan.FromSeconds(3));
             for (var round = 0; round < 5; round++)
             {
@@ -217,6 +225,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                 BenchmarkResult.Throughput("actor_pipelined", Median(actorPerS), total),
                 BenchmarkResult.Throughput("raw_pipelined", Median(rawPerS), total),
                 BenchmarkResult.Throughput("actor_batch_pipelined", Median(batchPerS), total),
+                BenchmarkResult.Throughput("pool_pipelined", Median(poolPerS), total),
             };
             var pipelinedActor = results.Single(r => r.Name == "actor_pipelined");
             var pipelinedRaw = results.Single(r => r.Name == "raw_pipelined");
@@ -225,6 +234,7 @@ internal sealed class RttSuite : IBenchmarkSuite
             Console.WriteLine($"  ratio actor_no_poll/process p50 = {results[4]["p50_us"] / results[2]["p50_us"]:F2}");
             Console.WriteLine($"  pipelined actor/raw = {pipelinedActor["per_s"] / pipelinedRaw["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
             Console.WriteLine($"  pipelined actor_batch/raw = {Median(batchPerS) / pipelinedRaw["per_s"]:F2} (rounds {string.Join(" / ", batchPerS.Select(v => v.ToString("F0")))})");
+            Console.WriteLine($"  pipelined pool/raw = {Median(poolPerS) / pipelinedRaw["per_s"]:F2} (rounds {string.Join(" / ", poolPerS.Select(v => v.ToString("F0")))})");
             return results;
         }
         finally
