@@ -16,7 +16,7 @@ internal static class ThroughputChart
             {
                 Position = i,
                 Value = logScale ? Math.Log10(Math.Max(1, perS)) : perS,
-                FillColor = Name(r).StartsWith("actor", StringComparison.Ordinal) ? Colors.SteelBlue : Colors.Gray,
+                FillColor = IsLibrarys(Name(r)) ? Colors.SteelBlue : Colors.Gray,
                 Label = perS >= 1e6 ? $"{perS / 1e6:0.00}M" : perS >= 1e3 ? $"{perS / 1e3:0.#}k" : $"{perS:0}",
             };
         }).ToList();
@@ -33,4 +33,8 @@ internal static class ThroughputChart
     }
 
     private static string Name(JsonObject row) => (string)row["name"]!;
+
+    // The library's own variants (a helper actor, a helper pool) in blue, the baselines and peers in grey.
+    private static bool IsLibrarys(string name) =>
+        name.StartsWith("actor", StringComparison.Ordinal) || name.StartsWith("pool", StringComparison.Ordinal);
 }
