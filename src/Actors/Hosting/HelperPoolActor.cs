@@ -35,8 +35,9 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
     private readonly HelperRouting _routing;
     private readonly int _initialSize;
     private readonly TimeSpan _drainTimeout;
-    private readonly List<IActorRef> _active = [];
-    private readonly Dictionary<IActorRef, int> _load = [];
+    private readonly List<Routee> _active = [];
+    // The same helpers by actor ref, for what arrives from them (statuses, Terminated) and for the hash ring.
+    private readonly Dictionary<IActorRef, Routee> _byActor = [];
     private readonly Dictionary<IActorRef, DateTime> _draining = [];
     private readonly RequestInbox _inbox;
     private readonly Action<object, IActorRef> _receivePosted;
@@ -119,7 +120,7 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
                 break;
             case CancelHelperRequest cancel:
                 // Only the helper holding the requester's request acts on it; the others ignore it.
-                foreach (var routee in _active) routee.Tell(cancel, sender);
+                foreach (var routee in _active) routee.Actor.Tell(cancel, sender);
                 foreach (var routee in _draining.Keys) routee.Tell(cancel, sender);
                 break;
             case ResizeHelperPool { Size: < 1 } resize:
@@ -156,13 +157,13 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         }
         var routee = _routing switch
         {
-            HelperRouting.ConsistentHash when request.RoutingKey is { } key => _ring!.NodeFor(key),
-            HelperRouting.SmallestMailbox => _active.MinBy(r => _load[r])!,
+            HelperRouting.ConsistentHash when request.RoutingKey is { } key => _byActor[_ring!.NodeFor(key)],
+            HelperRouting.SmallestMailbox => _active.MinBy(r => r.Load)!,
             _ => _active[_next++ % _active.Count],
         };
         if (_next == int.MaxValue) _next = 0;
-        _load[routee]++;
-        Deliver(routee, request, sender);
+        routee.Load++;
+        routee.Deliver(request, sender);
     }
 
     // A batch goes whole to one helper (one message, one write), chosen as a request without a
@@ -174,41 +175,31 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
             sender.Tell(new Status.Failure(new HelperStoppedException(_blob.Name)));
             return;
         }
-        var routee = _routing == HelperRouting.SmallestMailbox ? _active.MinBy(r => _load[r])! : _active[_next++ % _active.Count];
+        var routee = _routing == HelperRouting.SmallestMailbox ? _active.MinBy(r => r.Load)! : _active[_next++ % _active.Count];
         if (_next == int.MaxValue) _next = 0;
-        _load[routee] += batch.Requests?.Count ?? 0;
-        Deliver(routee, batch, sender);
-    }
-
-    // To a helper actor's request inbox, as HelperClient posts to a helper it addresses directly: the
-    // routee takes a run of requests in one turn and writes them with one flush, instead of a
-    // mailbox message and a flush message per few requests. A cancel forwarded later still reaches it
-    // after the request (the inbox's drain message is queued at the post). Forwarded while the routee
-    // has no inbox yet (not constructed) or no more (stopped).
-    private static void Deliver(IActorRef routee, object message, IActorRef sender)
-    {
-        if (RequestInbox.Find(routee)?.TryPost(message, sender) != true) routee.Tell(message, sender);
+        routee.Load += batch.Requests?.Count ?? 0;
+        routee.Deliver(batch, sender);
     }
 
     private void Resize(int size)
     {
         while (_active.Count < size)
         {
-            var routee = Context.ActorOf(HelperActor.Props(_blob, _options), $"{_name}-{++_serial}");
-            Context.Watch(routee);
+            var routee = new Routee(Context.ActorOf(HelperActor.Props(_blob, _options), $"{_name}-{++_serial}"));
+            Context.Watch(routee.Actor);
             _active.Add(routee);
-            _load[routee] = 0;
+            _byActor[routee.Actor] = routee;
         }
         while (_active.Count > size)
         {
-            var surplus = _active[^1];
+            var surplus = _active[^1].Actor;
             _active.RemoveAt(_active.Count - 1);
-            _load.Remove(surplus);
+            _byActor.Remove(surplus);
             _draining[surplus] = DateTime.UtcNow + _drainTimeout;
             // Sent after every request routed to it, so its answer counts them all.
             surplus.Tell(GetHelperStatus.Instance);
         }
-        _ring = ConsistentHash.Create(_active, VirtualNodesFactor);
+        _ring = RingOfActive();
     }
 
     private void Poll()
@@ -225,7 +216,7 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
             Context.Stop(routee);
         }
         if (_routing == HelperRouting.SmallestMailbox)
-            foreach (var routee in _active) routee.Tell(GetHelperStatus.Instance);
+            foreach (var routee in _active) routee.Actor.Tell(GetHelperStatus.Instance);
     }
 
     private void OnStatus(HelperStatus status, IActorRef routee)
@@ -234,23 +225,50 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
         {
             if (status.InFlight == 0 && status.Queued == 0) Context.Stop(routee);
         }
-        else if (_load.ContainsKey(routee))
+        else if (_byActor.TryGetValue(routee, out var active))
         {
             // Requests routed after the status request are missed until the next poll: an estimate.
-            _load[routee] = status.InFlight + status.Queued;
+            active.Load = status.InFlight + status.Queued;
         }
     }
 
     private void OnTerminated(IActorRef routee)
     {
         if (_draining.Remove(routee)) return;
-        if (!_active.Remove(routee)) return;
-        _load.Remove(routee);
-        _ring = ConsistentHash.Create(_active, VirtualNodesFactor);
+        if (!_byActor.Remove(routee, out var stopped)) return;
+        _active.Remove(stopped);
+        _ring = RingOfActive();
         _log.Warning("helper pool {0}: {1} stopped; {2} helpers left", _name, routee.Path.Name, _active.Count);
     }
 
-    private HelperPoolRoutees Snapshot() => new([.. _active], [.. _draining.Keys]);
+    private HelperPoolRoutees Snapshot() => new([.. _active.Select(r => r.Actor)], [.. _draining.Keys]);
+
+    private ConsistentHash<IActorRef> RingOfActive() => ConsistentHash.Create(_active.Select(r => r.Actor), VirtualNodesFactor);
+
+    // An active helper actor of the pool, with what the pool keeps about it. Held here rather than in
+    // dictionaries keyed by the actor ref: hashing an IActorRef hashes its whole path, and routing did
+    // it twice per request.
+    private sealed class Routee(IActorRef actor)
+    {
+        private RequestInbox? _inbox;
+
+        public IActorRef Actor { get; } = actor;
+
+        // Requests in flight and queued as the pool estimates them (the last status plus what it routed since).
+        public int Load { get; set; }
+
+        // To the helper actor's request inbox, as HelperClient posts to a helper it addresses directly:
+        // it takes a run of requests in one turn and writes them with one flush, instead of a mailbox
+        // message and a flush message per few requests. A cancel sent later still reaches it after the
+        // request (the inbox's drain message is queued at the post). Told the ordinary way while the
+        // actor has no inbox yet (not constructed) or no more (stopped); the inbox, once found, is the
+        // actor's for all its incarnations.
+        public void Deliver(object message, IActorRef sender)
+        {
+            _inbox ??= RequestInbox.Find(Actor);
+            if (_inbox?.TryPost(message, sender) != true) Actor.Tell(message, sender);
+        }
+    }
 
     // The constructor stays private: a pool is made through Props, which checks its arguments.
     private sealed class Producer(string name, HelperBlob blob, HelperOptions options, int size, HelperRouting routing) : IIndirectActorProducer
