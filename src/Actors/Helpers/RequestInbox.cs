@@ -6,7 +6,8 @@ namespace UmhActors.Helpers;
 
 /// <summary>
 /// Requests that <see cref="HelperClient"/> posts to a local <see cref="HelperActor"/> or
-/// <see cref="Hosting.HelperPoolActor"/> (and a pool to its helper actors) without a mailbox message each. Callers append under a short lock; the first post of a run sends the actor
+/// <see cref="Hosting.HelperPoolActor"/> (and a pool to its helper actors) without a mailbox message
+/// each. Callers append under a short lock; the first post of a run sends the actor
 /// one <see cref="DrainRequestInbox"/>, under the same lock, and the actor takes the whole run when it
 /// gets that message. So while the inbox holds posts, a drain message not yet taken is in the mailbox
 /// ahead of anything sent after them, from any thread: a cancel or a stop sent after a request never
@@ -33,7 +34,7 @@ internal sealed class RequestInbox
     private RequestInbox(IActorRef actor) => _actor = actor;
 
     /// <summary>The inbox of <paramref name="cell"/>'s actor, made on first use (each incarnation of a
-    /// <see cref="HelperActor"/> asks in its constructor).</summary>
+    /// <see cref="HelperActor"/> and <see cref="Hosting.HelperPoolActor"/> asks in its constructor).</summary>
     public static RequestInbox Of(ActorCell cell) => Inboxes.GetValue(cell, static c => new RequestInbox(c.Self));
 
     /// <summary>The inbox of the local actor <paramref name="target"/>, or null while it has none (not a
