@@ -124,20 +124,20 @@ public sealed class HelperPoolActor : UntypedActor, IWithTimers
                 foreach (var routee in _draining.Keys) routee.Tell(cancel, sender);
                 break;
             case ResizeHelperPool { Size: < 1 } resize:
-                Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(resize.Size), resize.Size, "a helper pool needs at least one helper")));
+                sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(resize.Size), resize.Size, "a helper pool needs at least one helper")));
                 break;
             case ResizeHelperPool resize:
                 Resize(resize.Size);
-                Sender.Tell(Snapshot());
+                sender.Tell(Snapshot());
                 break;
             case GetHelperPoolRoutees:
-                Sender.Tell(Snapshot());
+                sender.Tell(Snapshot());
                 break;
             case PollTick:
                 Poll();
                 break;
             case HelperStatus status:
-                OnStatus(status, Sender);
+                OnStatus(status, sender);
                 break;
             case Terminated terminated:
                 OnTerminated(terminated.ActorRef);
