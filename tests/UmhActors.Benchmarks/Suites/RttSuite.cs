@@ -83,7 +83,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                     else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => profileClient.SendAsync(request)));
                     done += profileWindowSize;
                 }
-                Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
+                Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : poolSize > 0 ? "pool_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
                     $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)done:F0} bytes allocated per request (whole process), " +
                     $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections, " +
                     $"{(ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)done * profileWindowSize:F1} thread-pool work items per window of {profileWindowSize}, " +
@@ -179,7 +179,6 @@ internal sealed class RttSuite : IBenchmarkSuite
             var actorPerS = new List<double>();
             var batchPerS = new List<double>();
             var poolPerS = new List<double>();
-            var client = new HelperClient(actor);
             // The same through a HelperPoolActor of one helper, as a hosted pool serves (Akka.Hosting's WithHelperPool).
             var pool = system.ActorOf(HelperPoolActor.Props("rtt-pool-1", blob, 1, HelperOptions.Default));
             var poolClient = new HelperClient(pool);
@@ -199,7 +198,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                 () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request))),
                 async () =>
                 {
-                    var results = await client.SendBatchAsync(windowOfRequests);
+                    var results = await actorClient.SendBatchAsync(windowOfRequests);
                     if (!results[^1].IsSuccess) results[^1].GetResponse();
                 },
                 () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => poolClient.SendAsync(request))),
