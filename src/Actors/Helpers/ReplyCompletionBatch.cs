@@ -24,6 +24,7 @@ internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
     private int _next = -1;
     // The watch's view of _next at its last look (watch thread only).
     private int _seenNext = int.MinValue;
+    private int _disarmed;
 
     private ReplyCompletionBatch(LocalReply[] replies, int count)
     {
@@ -49,13 +50,16 @@ internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
 
     public void Execute()
     {
+        // The first work item stops every reply's deadline at once (one lock per stripe, not per
+        // reply); a spare is queued only once replies are being taken, so after this.
+        if (Interlocked.Exchange(ref _disarmed, 1) == 0) LocalReply.DisarmAll(_replies.AsSpan(0, _count));
         while (true)
         {
             var index = Interlocked.Increment(ref _next);
             if (index >= _count) return;
             var reply = _replies[index];
             _replies[index] = null!; // the array may outlive the batch in a queued spare
-            reply.Complete();
+            reply.CompleteDisarmed();
         }
     }
 

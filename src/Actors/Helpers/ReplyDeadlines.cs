@@ -25,7 +25,7 @@ internal static class ReplyDeadlines
 
     private sealed class Stripe
     {
-        public readonly object Gate = new();
+        public readonly Lock Gate = new();
         public LocalReply? Head;
         public LocalReply? Tail;
         public int Count;
@@ -93,6 +93,34 @@ internal static class ReplyDeadlines
         {
             if (reply.DeadlineStripe < 0) return; // expired meanwhile
             Unlink(stripe, reply);
+        }
+    }
+
+    /// <summary>Stops the deadlines of <paramref name="replies"/> that still have one, taking each
+    /// stripe's lock once for all of its replies.</summary>
+    public static void RemoveAll(ReadOnlySpan<LocalReply> replies)
+    {
+        for (var index = 0; index < s_stripes.Length; index++)
+        {
+            var stripe = s_stripes[index];
+            var locked = false;
+            try
+            {
+                foreach (var reply in replies)
+                {
+                    if (Volatile.Read(ref reply.DeadlineStripe) != index) continue;
+                    if (!locked)
+                    {
+                        stripe.Gate.Enter();
+                        locked = true;
+                    }
+                    if (reply.DeadlineStripe == index) Unlink(stripe, reply); // else expired meanwhile
+                }
+            }
+            finally
+            {
+                if (locked) stripe.Gate.Exit();
+            }
         }
     }
 

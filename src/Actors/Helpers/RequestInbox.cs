@@ -23,7 +23,7 @@ internal sealed class RequestInbox
 {
     private static readonly ConditionalWeakTable<ActorCell, RequestInbox> Inboxes = new();
 
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly IActorRef _actor;
     private List<PostedRequest> _posted = [];
     private List<PostedRequest> _taken = [];

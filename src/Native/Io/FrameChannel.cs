@@ -27,8 +27,8 @@ public sealed class FrameChannel : IDisposable
     private readonly IFrameReceiver _receiver;
     private readonly FrameDecoder _decoder;
     private readonly int _maxBuffer;
-    private readonly object _readGate = new();
-    private readonly object _writeGate = new();
+    private readonly Lock _readGate = new();
+    private readonly Lock _writeGate = new();
     private readonly OutboxBuffer _outbox = new();
     private byte[]? _readBuffer;
     private int _filled;

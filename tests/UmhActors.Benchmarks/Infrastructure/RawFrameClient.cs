@@ -32,6 +32,22 @@ internal sealed class RawFrameClient(Stream toHelper, Stream fromHelper)
     /// <summary>Reads until <paramref name="count"/> responses have arrived.</summary>
     public void ReadResponses(int count) => ReadFrames(count, frame => frame.Kind == FrameKind.Response);
 
+    /// <summary>Reads until at least one response has arrived; returns how many did (all the read
+    /// brought), for a client that keeps a window full by sending one request per answer.</summary>
+    public int ReadSomeResponses()
+    {
+        var seen = CountDecoded(int.MaxValue, frame => frame.Kind == FrameKind.Response);
+        while (seen == 0)
+        {
+            if (_filled == _in.Length) Array.Resize(ref _in, _in.Length * 2);
+            var n = fromHelper.Read(_in, _filled, _in.Length - _filled);
+            if (n == 0) throw new EndOfStreamException("the helper closed its stdout");
+            _filled += n;
+            seen += CountDecoded(int.MaxValue, frame => frame.Kind == FrameKind.Response);
+        }
+        return seen;
+    }
+
     /// <summary>Writes everything queued, asynchronously.</summary>
     public async Task SendAsync()
     {

@@ -28,6 +28,22 @@ internal sealed class RttSuite : IBenchmarkSuite
 
     public string Name => "rtt";
 
+    // windowSize callers, each sending its next request as soon as its last is answered, until `until`.
+    private static async Task<long> SlidingWindowAsync(HelperClient client, HelperRequest request, int windowSize, long until)
+    {
+        var counts = await Task.WhenAll(Enumerable.Range(0, windowSize).Select(async _ =>
+        {
+            long n = 0;
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                await client.SendAsync(request).ConfigureAwait(false);
+                n++;
+            }
+            return n;
+        }));
+        return counts.Sum();
+    }
+
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options)
     {
         var payload = BenchHelper.Payload32();
@@ -66,13 +82,37 @@ internal sealed class RttSuite : IBenchmarkSuite
                 var profileClient = new HelperClient(profileTarget);
                 if (poolSize > 0) await profileClient.SendAsync(request);
                 var profileWindow = Enumerable.Repeat(request, profileWindowSize).ToArray();
+                // RTT_ALLOCS=1: which types the path allocates (sampled), printed at the end.
+                using var allocations = Environment.GetEnvironmentVariable("RTT_ALLOCS") == "1" ? new AllocationSampleListener() : null;
+                // RTT_SLIDING=1: the window kept full (a request out per answer in) instead of windows one after another.
+                var sliding = Environment.GetEnvironmentVariable("RTT_SLIDING") == "1";
+                if (sliding && profileRawClient is not null)
+                {
+                    for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue("echo", payload);
+                    profileRawClient.Send();
+                }
                 var profileStart = Stopwatch.GetTimestamp();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var gen0Before = GC.CollectionCount(0);
+                var pausedBefore = GC.GetTotalPauseDuration();
                 var gen1Before = GC.CollectionCount(1);
                 var workItemsBefore = ThreadPool.CompletedWorkItemCount;
                 while (Stopwatch.GetTimestamp() < until)
                 {
+                    if (profileRawClient is not null && sliding)
+                    {
+                        // Keeps the window full: one request out for each answer in.
+                        var answered = profileRawClient.ReadSomeResponses();
+                        for (var j = 0; j < answered; j++) profileRawClient.Queue("echo", payload);
+                        profileRawClient.Send();
+                        done += answered;
+                        continue;
+                    }
+                    if (sliding)
+                    {
+                        done += await SlidingWindowAsync(profileClient, request, profileWindowSize, until);
+                        break;
+                    }
                     if (profileRawClient is not null)
                     {
                         for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue("echo", payload);
@@ -85,9 +125,11 @@ internal sealed class RttSuite : IBenchmarkSuite
                 }
                 Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : poolSize > 0 ? "pool_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
                     $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)done:F0} bytes allocated per request (whole process), " +
-                    $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections, " +
+                    $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections " +
+                    $"(paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / Stopwatch.GetElapsedTime(profileStart).TotalMilliseconds:P1} of the time), " +
                     $"{(ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)done * profileWindowSize:F1} thread-pool work items per window of {profileWindowSize}, " +
                     $"{ThreadPool.ThreadCount} pool threads");
+                if (allocations is not null) Console.WriteLine("  allocations sampled by type:\n" + allocations.Top(15));
                 return [];
             }
 

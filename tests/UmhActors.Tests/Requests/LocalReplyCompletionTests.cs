@@ -17,6 +17,31 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
     private LocalReply<HelperResponse> NewReply(IActorRef target, TimeSpan? timeout) =>
         new(((ExtendedActorSystem)Sys).Provider, target, timeout);
 
+    // How each reply ended (each must have); completed means disarmed: no deadline link keeps it alive.
+    private async Task<(int Answered, int Cancelled, int Expired)> OutcomesAsync(IEnumerable<LocalReply<HelperResponse>> replies)
+    {
+        int answered = 0, cancelled = 0, expired = 0;
+        foreach (var reply in replies)
+        {
+            try
+            {
+                Assert.Same(Answer, await reply.Task.WaitAsync(Patience));
+                answered++;
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled++;
+            }
+            catch (AskTimeoutException)
+            {
+                expired++;
+            }
+            Assert.Equal(-1, reply.DeadlineStripe);
+        }
+        Output.WriteLine($"{answered} answered, {cancelled} cancelled, {expired} expired");
+        return (answered, cancelled, expired);
+    }
+
     [Fact]
     public async Task Answers_cancellations_and_deadlines_racing_end_each_reply_exactly_once()
     {
@@ -54,31 +79,81 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
         var expiring = Racer(2, i => replies[i].Expire());
         await Task.WhenAll(answering, cancelling, expiring).WaitAsync(Patience);
 
-        int answered = 0, cancelled = 0, expired = 0;
-        foreach (var reply in replies)
-        {
-            try
-            {
-                Assert.Same(Answer, await reply.Task.WaitAsync(Patience));
-                answered++;
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled++;
-            }
-            catch (AskTimeoutException)
-            {
-                expired++;
-            }
-            // Completed means disarmed: no deadline link keeps it alive.
-            Assert.Equal(-1, reply.DeadlineStripe);
-        }
-        Output.WriteLine($"{answered} answered, {cancelled} cancelled, {expired} expired");
+        var (answered, cancelled, expired) = await OutcomesAsync(replies);
         Assert.Equal(count, answered + cancelled + expired);
         Assert.True(answered > 0 && cancelled > 0 && expired > 0, "the racers did not meet");
         // Each cancellation and each expiry told the target once to cancel its request; an answer never.
         var cancels = probe.ReceiveN(cancelled + expired, Patience);
         Assert.All(cancels, message => Assert.IsType<CancelHelperRequest>(message));
+        Assert.Equal(cancelled + expired, cancels.Select(m => ((CancelHelperRequest)m).Requester).Distinct().Count());
+        probe.ExpectNoMsg(TimeSpan.Zero);
+        foreach (var token in tokens) token.Dispose();
+    }
+
+    [Fact]
+    public async Task Batches_of_answers_racing_deadlines_tokens_and_late_arms_leave_no_deadline_behind()
+    {
+        var probe = CreateTestProbe();
+        const int count = 6_000;
+        var random = new Random(11);
+        var replies = new LocalReply<HelperResponse>[count];
+        var tokens = new CancellationTokenSource[count];
+        var armLater = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            tokens[i] = new CancellationTokenSource();
+            // No deadline, a deadline the sweep may reach first, or one it never reaches.
+            replies[i] = NewReply(probe.Ref, (i % 3) switch
+            {
+                0 => null,
+                1 => TimeSpan.FromMilliseconds(random.Next(1, 30)),
+                _ => TimeSpan.FromMinutes(10),
+            });
+            // One in five is answered and completed before its Arm (the request told, Arm not yet run).
+            if (i % 5 == 0) armLater.Add(i);
+            else replies[i].Arm(tokens[i].Token);
+        }
+        using var start = new Barrier(4);
+        Task Racer(Action run) => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            run();
+        }, TaskCreationOptions.LongRunning);
+        // The reactor's side: batches of answers read together, each batch disarming its replies at once.
+        var answering = Racer(() =>
+        {
+            var batchRandom = new Random(12);
+            var batch = new List<LocalReply>();
+            for (var i = 0; i < count;)
+            {
+                var size = batchRandom.Next(1, 64);
+                for (var end = Math.Min(count, i + size); i < end; i++)
+                    if (replies[i].TryAnswer(Answer)) batch.Add(replies[i]);
+                ReplyCompletionBatch.Schedule(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+                batch.Clear();
+            }
+        });
+        var cancelling = Racer(() =>
+        {
+            var cancelRandom = new Random(13);
+            for (var i = 0; i < count / 4; i++) tokens[cancelRandom.Next(count)].Cancel();
+        });
+        var expiring = Racer(() =>
+        {
+            var expireRandom = new Random(14);
+            for (var i = 0; i < count / 4; i++) replies[expireRandom.Next(count)].Expire();
+        });
+        var arming = Racer(() =>
+        {
+            foreach (var i in armLater) replies[i].Arm(tokens[i].Token);
+        });
+        await Task.WhenAll(answering, cancelling, expiring, arming).WaitAsync(Patience);
+
+        var (answered, cancelled, expired) = await OutcomesAsync(replies);
+        Assert.Equal(count, answered + cancelled + expired);
+        Assert.True(answered > 0 && cancelled + expired > 0, "the racers did not meet");
+        // A token cancelled after its reply completed does nothing: each cancellation and expiry that won told the target once.
+        var cancels = probe.ReceiveN(cancelled + expired, Patience);
         Assert.Equal(cancelled + expired, cancels.Select(m => ((CancelHelperRequest)m).Requester).Distinct().Count());
         probe.ExpectNoMsg(TimeSpan.Zero);
         foreach (var token in tokens) token.Dispose();
