@@ -76,6 +76,21 @@ internal sealed class HelperIncarnation
 
     public int InFlight => (int)(Dispatched - TimedOut - Volatile.Read(ref Receiver.Answered));
 
+    // The actor's last look at Receiver.Answered. The count only grows, so a stale look only
+    // overstates what is in flight; reading the reactor's counter for every request cost a cache
+    // line fetched from the reactor's core each time.
+    private int _answeredSeen;
+
+    /// <summary>Whether one more request may go out with at most <paramref name="maxInFlight"/> in
+    /// flight: looks at the reactor's count of answers only when the last look says there is no room.
+    /// Actor thread only. (Casts as <see cref="InFlight"/> does: the int count may wrap.)</summary>
+    public bool HasFreeSlot(int maxInFlight)
+    {
+        if ((int)(Dispatched - TimedOut - _answeredSeen) < maxInFlight) return true;
+        _answeredSeen = Volatile.Read(ref Receiver.Answered);
+        return (int)(Dispatched - TimedOut - _answeredSeen) < maxInFlight;
+    }
+
     /// <summary>Launches <paramref name="blob"/>; reading starts at once and every event about
     /// the process reaches <paramref name="self"/> tagged with <paramref name="generation"/>.</summary>
     /// <exception cref="HelperLaunchFailedException">The helper could not be started, for whatever

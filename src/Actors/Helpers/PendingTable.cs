@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.InteropServices;
 
 namespace UmhActors.Helpers;
 
@@ -23,12 +24,30 @@ internal sealed class PendingTable : IEnumerable<KeyValuePair<uint, PendingReque
     private static readonly PendingRequest Moved = new(Akka.Actor.ActorRefs.Nobody, "", 0, TimeSpan.Zero);
 
     private PendingRequest?[] _slots;
-    private int _count;
+    // Adds (actor only) and removes (any thread) are counted apart, each on a cache line of its own:
+    // one shared count made the actor and the reactor take the line from each other at every request.
+    private Counters _counters;
+    // The actor's last look at the removals: stale only makes the table look fuller than it is.
+    private int _removedSeen;
+
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Counters
+    {
+        [FieldOffset(64)] public int Added;
+        [FieldOffset(128)] public int Removed;
+    }
 
     public PendingTable(int initialSlots = 64) => _slots = new PendingRequest?[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(initialSlots, 2))];
 
-    /// <summary>Requests in the table.</summary>
-    public int Count => Volatile.Read(ref _count);
+    /// <summary>Requests in the table (removals read first, so the count is never below zero).</summary>
+    public int Count
+    {
+        get
+        {
+            var removed = Volatile.Read(ref _counters.Removed);
+            return Volatile.Read(ref _counters.Added) - removed;
+        }
+    }
 
     public bool IsEmpty => Count == 0;
 
@@ -40,10 +59,15 @@ internal sealed class PendingTable : IEnumerable<KeyValuePair<uint, PendingReque
     public bool TryAdd(PendingRequest request)
     {
         var slots = _slots;
-        if (_count >= slots.Length / 2) slots = Grow();
+        if (_counters.Added - _removedSeen >= slots.Length / 2)
+        {
+            _removedSeen = Volatile.Read(ref _counters.Removed);
+            if (_counters.Added - _removedSeen >= slots.Length / 2) slots = Grow();
+        }
         ref var slot = ref slots[request.MsgId & (uint)(slots.Length - 1)];
         if (Volatile.Read(ref slot) is not null) return false;
-        Interlocked.Increment(ref _count);
+        // Counted before it can be removed, so removals never outrun adds.
+        Volatile.Write(ref _counters.Added, _counters.Added + 1);
         Volatile.Write(ref slot, request);
         return true;
     }
@@ -70,7 +94,7 @@ internal sealed class PendingTable : IEnumerable<KeyValuePair<uint, PendingReque
             }
             if (ReferenceEquals(Interlocked.CompareExchange(ref slot, null, current), current))
             {
-                Interlocked.Decrement(ref _count);
+                Interlocked.Increment(ref _counters.Removed);
                 request = current;
                 return true;
             }

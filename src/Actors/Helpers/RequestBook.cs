@@ -56,7 +56,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         var timeout = RequestTimeouts.Effective(requested);
         var now = acceptedAt != 0 ? acceptedAt : Stopwatch.GetTimestamp();
         var deadline = RequestTimeouts.Deadline(timeout, now);
-        if (current is { Ready: true } && _queue.Count == 0 && current.InFlight < options.MaxInFlight)
+        if (current is { Ready: true } && _queue.Count == 0 && current.HasFreeSlot(options.MaxInFlight))
         {
             Send(current, request, sender, deadline, timeout, now, UmhTracing.StartRequest(helperName, request.Method, request.TraceParent), batch, batchIndex);
             return true;
@@ -110,7 +110,7 @@ internal sealed class RequestBook(string helperName, HelperOptions options, UmhM
         var sent = false;
         while (true)
         {
-            while (_queue.Count > 0 && current.InFlight < options.MaxInFlight)
+            while (_queue.Count > 0 && current.HasFreeSlot(options.MaxInFlight))
             {
                 var next = _queue.Dequeue();
                 if (next.DeadlineTimestamp <= Stopwatch.GetTimestamp())

@@ -25,6 +25,8 @@ namespace UmhActors.Benchmarks.Suites;
 internal sealed class RttSuite : IBenchmarkSuite
 {
     private const int Window = 512;
+    // About 40 bytes a request and its answer: a window that stays well inside a 64 KiB pipe each way.
+    private const int MaxRawWindow = 1024;
 
     public string Name => "rtt";
 
@@ -73,6 +75,9 @@ internal sealed class RttSuite : IBenchmarkSuite
                 var done = 0L;
                 // RTT_PROFILE=batch samples actor_batch_pipelined instead, RTT_PROFILE=raw raw_pipelined (for its CPU cost).
                 var profileBatch = Environment.GetEnvironmentVariable("RTT_PROFILE") == "batch";
+                // The raw client writes a whole window before it reads: past the pipes' capacity both sides would block on write.
+                if (Environment.GetEnvironmentVariable("RTT_PROFILE") == "raw" && profileWindowSize > MaxRawWindow)
+                    throw new ArgumentException($"RTT_PROFILE=raw takes RTT_WINDOW up to {MaxRawWindow}: the raw client writes the whole window before reading its answers");
                 using var profileRaw = Environment.GetEnvironmentVariable("RTT_PROFILE") == "raw" ? RawSpawn.Start(helperFile) : null;
                 var profileRawClient = profileRaw is null ? null : new RawFrameClient(profileRaw.ToHelper, profileRaw.FromHelper);
                 profileRawClient?.WaitForHello();

@@ -37,6 +37,32 @@ public sealed class PendingTableTests
     }
 
     [Fact]
+    public async Task A_table_whose_requests_are_answered_as_they_come_does_not_grow()
+    {
+        // The owner's view of the removals is refreshed only when the table looks half full: it
+        // must then see them, and not grow for requests long answered.
+        var table = new PendingTable(initialSlots: 8);
+        var remover = Task.Factory.StartNew(() =>
+        {
+            for (uint id = 1; id <= 100_000; id++)
+            {
+                var wait = new SpinWait();
+                while (!table.TryRemove(id, out _)) wait.SpinOnce();
+            }
+        }, TaskCreationOptions.LongRunning);
+        for (uint id = 1; id <= 100_000; id++)
+        {
+            var wait = new SpinWait();
+            // At most three in flight, as an actor with MaxInFlight 3 would keep it.
+            while (table.Count >= 3) wait.SpinOnce();
+            Assert.True(table.TryAdd(Request(id)));
+        }
+        await remover.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(8, table.Capacity);
+        Assert.True(table.IsEmpty);
+    }
+
+    [Fact]
     public void Racing_removers_take_each_request_exactly_once_while_the_owner_adds_and_grows()
     {
         // Many short rounds, each on a fresh table that starts at 2 slots, so that it grows a dozen
