@@ -129,15 +129,15 @@ internal abstract class LocalReply : MinimalActorRef, IThreadPoolWorkItem
     /// each is then completed with <see cref="CompleteDisarmed"/>. For a batch of answers read together.</summary>
     public static void DisarmAll(ReadOnlySpan<LocalReply> replies)
     {
-        var withDeadline = 0;
+        var anyDeadline = false;
         foreach (var reply in replies)
         {
             // Fresh: its Arm has not run yet and will disarm when it sees Done.
             if (Interlocked.Exchange(ref reply._state, Done) != Armed) continue;
             reply._cancellation.Unregister();
-            if (reply.Timeout is not null) withDeadline++;
+            anyDeadline |= reply.Timeout is not null;
         }
-        if (withDeadline > 0) ReplyDeadlines.RemoveAll(replies);
+        if (anyDeadline) ReplyDeadlines.RemoveAll(replies);
     }
 
     /// <summary>Completes the caller's task with the answer, once <see cref="DisarmAll"/> ran for this reply.</summary>

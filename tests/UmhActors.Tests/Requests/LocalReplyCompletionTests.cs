@@ -120,6 +120,11 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
             run();
         }, TaskCreationOptions.LongRunning);
         // The reactor's side: batches of answers read together, each batch disarming its replies at once.
+        // The cancelling and expiring racers work just ahead of the answers (at the frontier), so
+        // that each reply meets its answer, its token and its expiry in every order.
+        var frontier = 0;
+        var answered = false;
+        var acted = new int[2];
         var answering = Racer(() =>
         {
             var batchRandom = new Random(12);
@@ -131,27 +136,45 @@ public sealed class LocalReplyCompletionTests(ITestOutputHelper output) : Helper
                     if (replies[i].TryAnswer(Answer)) batch.Add(replies[i]);
                 ReplyCompletionBatch.Schedule(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
                 batch.Clear();
+                // Each of the other two acts at least once ahead of the next batch, however the threads are scheduled.
+                var (cancelsBefore, expiriesBefore) = (Volatile.Read(ref acted[0]), Volatile.Read(ref acted[1]));
+                Volatile.Write(ref frontier, i);
+                var wait = new SpinWait();
+                while (Volatile.Read(ref acted[0]) == cancelsBefore || Volatile.Read(ref acted[1]) == expiriesBefore) wait.SpinOnce();
+                Thread.SpinWait(batchRandom.Next(2_000));
+            }
+            Volatile.Write(ref answered, true);
+        });
+        Task AheadOfTheAnswers(int racer, Action<int> end) => Racer(() =>
+        {
+            var random = new Random(13 + racer);
+            var last = -1;
+            while (!Volatile.Read(ref answered))
+            {
+                // Once per batch: the next replies are then answered, cancelled and expired in turn.
+                var at = Volatile.Read(ref frontier);
+                if (at == last)
+                {
+                    Thread.SpinWait(20);
+                    continue;
+                }
+                last = at;
+                Thread.SpinWait(random.Next(200));
+                if (at + random.Next(64) is var i && i < count) end(i);
+                Interlocked.Increment(ref acted[racer]);
             }
         });
-        var cancelling = Racer(() =>
-        {
-            var cancelRandom = new Random(13);
-            for (var i = 0; i < count / 4; i++) tokens[cancelRandom.Next(count)].Cancel();
-        });
-        var expiring = Racer(() =>
-        {
-            var expireRandom = new Random(14);
-            for (var i = 0; i < count / 4; i++) replies[expireRandom.Next(count)].Expire();
-        });
+        var cancelling = AheadOfTheAnswers(0, i => tokens[i].Cancel());
+        var expiring = AheadOfTheAnswers(1, i => replies[i].Expire());
         var arming = Racer(() =>
         {
             foreach (var i in armLater) replies[i].Arm(tokens[i].Token);
         });
         await Task.WhenAll(answering, cancelling, expiring, arming).WaitAsync(Patience);
 
-        var (answered, cancelled, expired) = await OutcomesAsync(replies);
-        Assert.Equal(count, answered + cancelled + expired);
-        Assert.True(answered > 0 && cancelled + expired > 0, "the racers did not meet");
+        var (answeredCount, cancelled, expired) = await OutcomesAsync(replies);
+        Assert.Equal(count, answeredCount + cancelled + expired);
+        Assert.True(answeredCount > 0 && cancelled > 0 && expired > 0, "the racers did not meet");
         // A token cancelled after its reply completed does nothing: each cancellation and expiry that won told the target once.
         var cancels = probe.ReceiveN(cancelled + expired, Patience);
         Assert.Equal(cancelled + expired, cancels.Select(m => ((CancelHelperRequest)m).Requester).Distinct().Count());
