@@ -63,7 +63,12 @@ internal sealed class UmhMetrics
             "Requests sent to a helper and not yet answered.");
         Meter.CreateObservableUpDownCounter("umh.helper.requests.queued", () => Observe(static l => l.Queued), "{request}",
             "Requests waiting for an in-flight slot or for the helper to be ready.");
+        Meter.CreateObservableCounter("umh.reactor.reliefs", static () => ReactorReliefs, "{relief}",
+            "Times the I/O reactor's loop moved to a new thread because a caller's continuation, run there by inline completions, blocked it.");
     }
+
+    /// <summary>How many times the shared reactor's loop was relieved from a stuck continuation (see <see cref="Helpers.HelperOptions.InlineCompletions"/>).</summary>
+    internal static long ReactorReliefs => UmhActors.Native.Io.Reactor.SharedIfCreated?.ReliefCount ?? 0;
 
     public Meter Meter { get; }
 

@@ -26,7 +26,8 @@ internal sealed class HelperFrameReceiver(
     ILoggingAdapter log,
     FrameChannel? channel = null,
     UmhMetrics? metrics = null,
-    bool expectHello = true) : IFrameReceiver
+    bool expectHello = true,
+    bool inlineCompletions = false) : IFrameReceiver
 {
     /// <summary>Error answers to helper → host requests that may sit unwritten (the helper is not
     /// reading its stdin) before the flood counts as a protocol violation: about 40 KiB.</summary>
@@ -122,12 +123,13 @@ internal sealed class HelperFrameReceiver(
     }
 
     // The answers of a read go to their callers together: one thread-pool work item for the lot
-    // (see ReplyCompletionBatch), never a caller's continuation on this thread.
+    // (see ReplyCompletionBatch), never a caller's continuation inside the channel's read; with
+    // inline completions, on the reactor's thread once its round of events is dispatched.
     private void ScheduleCompletions()
     {
         if (_completionCount == 0) return;
         var completions = _completions!.AsSpan(0, _completionCount);
-        ReplyCompletionBatch.Schedule(completions);
+        ReplyCompletionBatch.Schedule(completions, inlineCompletions);
         completions.Clear(); // the buffer is reused: it must not keep answered replies alive
         _completionCount = 0;
     }

@@ -132,7 +132,7 @@ internal sealed class HelperIncarnation
         try
         {
             var receiver = new HelperFrameReceiver(generation, blob.Name, process.Pid, self, pending, subscribers, log, metrics: metrics,
-                expectHello: options.Control == ControlProtocol.Umh);
+                expectHello: options.Control == ControlProtocol.Umh, inlineCompletions: options.InlineCompletions);
             channel = new FrameChannel(process, receiver, options.Limits);
             receiver.Channel = channel;
             var pid = process.Pid;

@@ -1,3 +1,4 @@
+using UmhActors.Native.Io;
 namespace UmhActors.Helpers;
 
 /// <summary>
@@ -33,19 +34,25 @@ internal sealed class ReplyCompletionBatch : IThreadPoolWorkItem
     }
 
     /// <summary>Queues the completion of <paramref name="replies"/> (each already answered with
-    /// <see cref="LocalReply.TryAnswer"/>); the batch keeps a copy, the caller may reuse the span.</summary>
-    public static void Schedule(ReadOnlySpan<LocalReply> replies)
+    /// <see cref="LocalReply.TryAnswer"/>); the batch keeps a copy, the caller may reuse the span.
+    /// With <paramref name="onReactor"/> (<see cref="HelperOptions.InlineCompletions"/>), called on the
+    /// reactor's thread, they are completed there once its round of events is dispatched; otherwise,
+    /// or on any other thread, by a thread-pool work item.</summary>
+    public static void Schedule(ReadOnlySpan<LocalReply> replies, bool onReactor = false)
     {
         if (replies.IsEmpty) return;
         if (replies.Length == 1)
         {
             // A reply alone is its own work item: if its continuation blocks, nothing else waits.
-            ThreadPool.UnsafeQueueUserWorkItem(replies[0], preferLocal: false);
+            if (!(onReactor && Reactor.TryDeferToRoundEnd(replies[0])))
+                ThreadPool.UnsafeQueueUserWorkItem(replies[0], preferLocal: false);
             return;
         }
         var batch = new ReplyCompletionBatch(replies.ToArray(), replies.Length);
+        // Watched on the reactor too: if a continuation blocks it there, the rest of the batch moves to the pool.
         StalledReplyWatch.Watch(batch);
-        ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+        if (!(onReactor && Reactor.TryDeferToRoundEnd(batch)))
+            ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
     }
 
     public void Execute()

@@ -9,9 +9,11 @@ namespace UmhActors.Native.Io;
 
 /// <summary>
 /// One epoll instance and the one thread that waits on it. Pipes and pidfds of every helper are
-/// registered edge-triggered here, so thousands of helpers cost no thread each.
+/// registered edge-triggered here, so thousands of helpers cost no thread each. Handlers may leave
+/// work for the end of a round of events (<see cref="TryDeferToRoundEnd"/>); the loop moves to a
+/// new thread when such work gets stuck (Reactor.Relief.cs).
 /// </summary>
-internal sealed unsafe class Reactor : IDisposable
+internal sealed unsafe partial class Reactor : IDisposable
 {
     private const ulong WakeToken = 0;
     private const int MaxEventsPerWait = 256;
@@ -22,7 +24,9 @@ internal sealed unsafe class Reactor : IDisposable
     private readonly ConcurrentDictionary<ulong, IReadinessHandler> _handlers = new();
     private readonly int _epollFd;
     private readonly int _wakeFd;
-    private readonly Thread _thread;
+    private readonly string _name;
+    // The turn running the loop now; replaced when its thread is relieved from stuck deferred work.
+    private ReactorLoopRun _current = null!;
     private long _lastToken;
     private volatile bool _stopping;
 
@@ -41,8 +45,10 @@ internal sealed unsafe class Reactor : IDisposable
             var ev = new epoll_event { events = EPOLLIN };
             ev.data.u64 = WakeToken;
             NativeCallException.ThrowIfFailed(epoll_ctl(_epollFd, EPOLL_CTL_ADD, _wakeFd, &ev), "epoll_ctl(ADD eventfd)");
-            _thread = new Thread(Loop) { IsBackground = true, Name = name };
-            _thread.UnsafeStart();
+            _name = name;
+            var first = NewRun();
+            _current = first;
+            first.Thread.UnsafeStart();
         }
         catch
         {
@@ -150,10 +156,12 @@ internal sealed unsafe class Reactor : IDisposable
 
     public void Dispose()
     {
-        _stopping = true;
+        StopReliefWatch(); // sets _stopping: no turn starts after this
         ulong one = 1;
         write(_wakeFd, &one, sizeof(ulong));
-        _thread.Join();
+        // A relieved thread still finishing its stuck item is not waited for: it touches no fd.
+        var current = Volatile.Read(ref _current);
+        if (current.Thread != Thread.CurrentThread) current.Thread.Join();
         close(_wakeFd);
         close(_epollFd);
     }
@@ -182,8 +190,14 @@ internal sealed unsafe class Reactor : IDisposable
         }
     }
 
-    private void Loop()
+    private void Loop(ReactorLoopRun run)
     {
+        // A relief turn starts only once the stuck turn is known to be relieved (or goes away if it finished first).
+        if (run.Release is { } release)
+        {
+            release.Wait(); // not disposed: Set may still be returning, and without a wait handle there is nothing to free
+            if (run.Abandoned) return;
+        }
         var events = (epoll_event*)NativeMemory.Alloc((nuint)(MaxEventsPerWait * sizeof(epoll_event)));
         try
         {
@@ -197,18 +211,27 @@ internal sealed unsafe class Reactor : IDisposable
                     // epoll_wait on our own valid fd cannot fail otherwise; failing loudly beats a silent stall.
                     Environment.FailFast($"umh reactor: epoll_wait: {new NativeCallException("epoll_wait", errno).Message}");
                 }
-                for (var i = 0; i < count; i++)
+                t_collecting = run.Round;
+                try
                 {
-                    var token = events[i].data.u64;
-                    if (token == WakeToken)
+                    for (var i = 0; i < count; i++)
                     {
-                        ulong drained;
-                        read(_wakeFd, &drained, sizeof(ulong));
-                        continue;
+                        var token = events[i].data.u64;
+                        if (token == WakeToken)
+                        {
+                            ulong drained;
+                            read(_wakeFd, &drained, sizeof(ulong));
+                            continue;
+                        }
+                        if (_handlers.TryGetValue(token, out var handler))
+                            Dispatch(token, handler, (uint)events[i].events);
                     }
-                    if (_handlers.TryGetValue(token, out var handler))
-                        Dispatch(token, handler, (uint)events[i].events);
                 }
+                finally
+                {
+                    t_collecting = null;
+                }
+                if (run.Round.Count > 0 && !RunDeferred(run)) return;
             }
         }
         finally

@@ -11,14 +11,15 @@ namespace UmhActors.Benchmarks.Suites;
 /// <summary>
 /// Request/response round trips of a 32-byte echo with the NativeAOT test helper:
 /// <c>actor</c> (<see cref="HelperClient.SendAsync"/> to a <see cref="HelperActor"/>, default options; <c>actor_no_poll</c> is the
-/// same with response polling off), <c>raw</c> (the same binary over two
+/// same with response polling off, <c>actor_inline_no_poll</c> that with <see cref="HelperOptions.InlineCompletions"/>), <c>raw</c> (the same binary over two
 /// blocking pipes on a dedicated thread, no actor, no reactor: the floor) and <c>process</c>
 /// (System.Diagnostics.Process standard streams with async reads and writes, as a service would
 /// use them by hand; <c>process_blocking</c> is the same with blocking calls, for reference). Latencies are measured in blocks of rounds, the variants rotating block
 /// by block so that a noisy moment hits all of them;
 /// pipelined throughput keeps a window of requests in flight (<c>actor_pipelined</c>: one <see cref="HelperClient.SendAsync"/> per
 /// request; <c>actor_batch_pipelined</c>: the window as one <see cref="HelperRequestBatch"/> through
-/// <see cref="HelperClient.SendBatchAsync"/>; <c>pool_pipelined</c>: as <c>actor_pipelined</c> through a
+/// <see cref="HelperClient.SendBatchAsync"/>; <c>actor_inline_pipelined</c>: as <c>actor_pipelined</c> with
+/// <see cref="HelperOptions.InlineCompletions"/>; <c>pool_pipelined</c>: as <c>actor_pipelined</c> through a
 /// <see cref="Hosting.HelperPoolActor"/> of one helper; <c>raw_pipelined</c>). Every pipelined variant is
 /// warmed up for 3 s first (<see cref="PipelinedRuns.WarmUpAsync"/>).
 /// </summary>
@@ -60,10 +61,14 @@ internal sealed class RttSuite : IBenchmarkSuite
             // The same with response polling off: every answer comes through the reactor.
             var actorNoPoll = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithResponsePollBudget(TimeSpan.Zero)));
             await WaitReadyAsync(actorNoPoll);
+            // Callers' tasks completed on the reactor's thread (no pool hop per read), polling off so every answer takes that path.
+            var actorInline = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithResponsePollBudget(TimeSpan.Zero).WithInlineCompletions()));
+            await WaitReadyAsync(actorInline);
             var request = new HelperRequest("echo", payload);
             // The actor variants call through HelperClient.SendAsync, as an application would.
             var actorClient = new HelperClient(actor);
             var noPollClient = new HelperClient(actorNoPoll);
+            var inlineClient = new HelperClient(actorInline);
 
             // rtt --seconds N: only the actor's pipelined variant (RTT_PROFILE=batch: the batch one), for N seconds, for a profiler to
             // sample (dotnet-trace collect -- ... rtt --seconds 20); no figures are reported.
@@ -83,7 +88,9 @@ internal sealed class RttSuite : IBenchmarkSuite
                 profileRawClient?.WaitForHello();
                 // RTT_POOL=N: through a HelperPoolActor of N helpers instead (as a hosted pool serves).
                 var poolSize = int.TryParse(Environment.GetEnvironmentVariable("RTT_POOL"), out var n) && n > 0 ? n : 0;
-                var profileTarget = poolSize > 0 ? system.ActorOf(HelperPoolActor.Props("rtt-pool", blob, poolSize, HelperOptions.Default)) : actor;
+                // RTT_INLINE=1: the actor with inline completions.
+                var profileInline = Environment.GetEnvironmentVariable("RTT_INLINE") == "1";
+                var profileTarget = poolSize > 0 ? system.ActorOf(HelperPoolActor.Props("rtt-pool", blob, poolSize, HelperOptions.Default)) : profileInline ? actorInline : actor;
                 var profileClient = new HelperClient(profileTarget);
                 if (poolSize > 0) await profileClient.SendAsync(request);
                 var profileWindow = Enumerable.Repeat(request, profileWindowSize).ToArray();
@@ -128,7 +135,7 @@ internal sealed class RttSuite : IBenchmarkSuite
                     else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => profileClient.SendAsync(request)));
                     done += profileWindowSize;
                 }
-                Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : poolSize > 0 ? "pool_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
+                Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : poolSize > 0 ? "pool_pipelined" : profileInline ? "actor_inline_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
                     $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)done:F0} bytes allocated per request (whole process), " +
                     $"gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before} collections " +
                     $"(paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / Stopwatch.GetElapsedTime(profileStart).TotalMilliseconds:P1} of the time), " +
@@ -158,6 +165,7 @@ internal sealed class RttSuite : IBenchmarkSuite
             var processUs = new List<double>(rounds);
             var processBlockingUs = new List<double>(rounds);
             var actorNoPollUs = new List<double>(rounds);
+            var actorInlineUs = new List<double>(rounds);
             // Each variant runs a block of round trips; blocks rotate so noise hits all alike.
             var variants = new Func<int, List<double>?, Task>[]
             {
@@ -209,8 +217,17 @@ internal sealed class RttSuite : IBenchmarkSuite
                         samples?.Add(BenchHelper.Us(start));
                     }
                 },
+                async (count, samples) =>
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        await inlineClient.SendAsync(request);
+                        samples?.Add(BenchHelper.Us(start));
+                    }
+                },
             };
-            var sampleLists = new[] { actorUs, rawUs, processUs, processBlockingUs, actorNoPollUs };
+            var sampleLists = new[] { actorUs, rawUs, processUs, processBlockingUs, actorNoPollUs, actorInlineUs };
             const int block = 250;
             for (var i = 0; i < warmup + rounds; i += block)
             {
@@ -226,6 +243,7 @@ internal sealed class RttSuite : IBenchmarkSuite
             var actorPerS = new List<double>();
             var batchPerS = new List<double>();
             var poolPerS = new List<double>();
+            var inlinePerS = new List<double>();
             // The same through a HelperPoolActor of one helper, as a hosted pool serves (Akka.Hosting's WithHelperPool).
             var pool = system.ActorOf(HelperPoolActor.Props("rtt-pool-1", blob, 1, HelperOptions.Default));
             var poolClient = new HelperClient(pool);
@@ -249,8 +267,9 @@ internal sealed class RttSuite : IBenchmarkSuite
                     if (!results[^1].IsSuccess) results[^1].GetResponse();
                 },
                 () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => poolClient.SendAsync(request))),
+                () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => inlineClient.SendAsync(request))),
             };
-            var perS = new[] { rawPerS, actorPerS, batchPerS, poolPerS };
+            var perS = new[] { rawPerS, actorPerS, batchPerS, poolPerS, inlinePerS };
             await PipelinedRuns.WarmUpAsync(windows, options.Quick ? TimeSpan.FromSeconds(0.2) : TimeSpan.FromSeconds(3));
             for (var round = 0; round < 5; round++)
             {
@@ -268,19 +287,23 @@ internal sealed class RttSuite : IBenchmarkSuite
                 BenchmarkResult.Latency("process", processUs),
                 BenchmarkResult.Latency("process_blocking", processBlockingUs),
                 BenchmarkResult.Latency("actor_no_poll", actorNoPollUs),
+                BenchmarkResult.Latency("actor_inline_no_poll", actorInlineUs),
                 BenchmarkResult.Throughput("actor_pipelined", Median(actorPerS), total),
                 BenchmarkResult.Throughput("raw_pipelined", Median(rawPerS), total),
                 BenchmarkResult.Throughput("actor_batch_pipelined", Median(batchPerS), total),
                 BenchmarkResult.Throughput("pool_pipelined", Median(poolPerS), total),
+                BenchmarkResult.Throughput("actor_inline_pipelined", Median(inlinePerS), total),
             };
             var pipelinedActor = results.Single(r => r.Name == "actor_pipelined");
             var pipelinedRaw = results.Single(r => r.Name == "raw_pipelined");
             Console.WriteLine($"  ratio actor/raw p50 = {results[0]["p50_us"] / results[1]["p50_us"]:F2}, p99 = {results[0]["p99_us"] / results[1]["p99_us"]:F2}");
             Console.WriteLine($"  ratio actor/process p50 = {results[0]["p50_us"] / results[2]["p50_us"]:F2}");
             Console.WriteLine($"  ratio actor_no_poll/process p50 = {results[4]["p50_us"] / results[2]["p50_us"]:F2}");
+            Console.WriteLine($"  ratio actor_inline_no_poll/actor_no_poll p50 = {results[5]["p50_us"] / results[4]["p50_us"]:F2}, p99 = {results[5]["p99_us"] / results[4]["p99_us"]:F2}");
             Console.WriteLine($"  pipelined actor/raw = {pipelinedActor["per_s"] / pipelinedRaw["per_s"]:F2} (window {Window}, rounds {string.Join(" / ", actorPerS.Select(v => v.ToString("F0")))})");
             Console.WriteLine($"  pipelined actor_batch/raw = {Median(batchPerS) / pipelinedRaw["per_s"]:F2} (rounds {string.Join(" / ", batchPerS.Select(v => v.ToString("F0")))})");
             Console.WriteLine($"  pipelined pool/raw = {Median(poolPerS) / pipelinedRaw["per_s"]:F2} (rounds {string.Join(" / ", poolPerS.Select(v => v.ToString("F0")))})");
+            Console.WriteLine($"  pipelined actor_inline/raw = {Median(inlinePerS) / pipelinedRaw["per_s"]:F2} (rounds {string.Join(" / ", inlinePerS.Select(v => v.ToString("F0")))})");
             return results;
         }
         finally
