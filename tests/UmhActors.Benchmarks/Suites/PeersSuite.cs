@@ -21,7 +21,8 @@ namespace UmhActors.Benchmarks.Suites;
 /// <item><c>process</c>: System.Diagnostics.Process with hand-written msgpack-rpc framing, async
 /// reads and writes, on the test helper;</item>
 /// <item><c>actor</c> (<see cref="HelperClient.SendAsync"/> to a <see cref="HelperActor"/>) and <c>raw</c> (blocking pipes on a
-/// dedicated thread, the floor), on the test helper.</item>
+/// dedicated thread, the floor), on the test helper; pipelined also <c>actor_inline</c>, the actor with
+/// <see cref="HelperOptions.InlineCompletions"/>.</item>
 /// </list>
 /// Round-trip latencies rotate block by block; pipelined throughput keeps a window of requests in
 /// flight (<c>*_pipelined</c>), the variants taking turns round by round. One process per call
@@ -51,6 +52,9 @@ internal sealed class PeersSuite : IBenchmarkSuite
             var request = new HelperRequest("echo", payload);
             // The actor variants call through HelperClient.SendAsync, as an application would (as in rtt).
             var actorClient = new HelperClient(actor);
+            var actorInline = system.ActorOf(HelperActor.Props(blob, HelperOptions.Default.WithInlineCompletions()));
+            await WaitReadyAsync(actorInline);
+            var inlineClient = new HelperClient(actorInline);
 
             using var raw = RawSpawn.Start(helperFile);
             var rawClient = new RawFrameClient(raw.ToHelper, raw.FromHelper);
@@ -128,6 +132,7 @@ internal sealed class PeersSuite : IBenchmarkSuite
             var pipelined = new (string Name, List<double> PerS, Func<Task> Window)[]
             {
                 ("actor_pipelined", [], () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => actorClient.SendAsync(request)))),
+                ("actor_inline_pipelined", [], () => Task.WhenAll(Enumerable.Range(0, Window).Select(_ => inlineClient.SendAsync(request)))),
                 // Blocking calls on the caller's thread, as in the rtt suite (no thread per window).
                 ("raw_pipelined", [], () =>
                 {
@@ -218,6 +223,7 @@ internal sealed class PeersSuite : IBenchmarkSuite
         BenchmarkResult R(string name) => results.Single(r => r.Name == name);
         foreach (var other in new[] { "raw", "process", "streamjsonrpc" })
             Console.WriteLine($"  ratio actor/{other} p50 = {R("actor")["p50_us"] / R(other)["p50_us"]:F2}, p99 = {R("actor")["p99_us"] / R(other)["p99_us"]:F2}, pipelined = {R("actor_pipelined")["per_s"] / R(other + "_pipelined")["per_s"]:F2}");
+        Console.WriteLine($"  pipelined actor_inline/process = {R("actor_inline_pipelined")["per_s"] / R("process_pipelined")["per_s"]:F2}, actor_inline/raw = {R("actor_inline_pipelined")["per_s"] / R("raw_pipelined")["per_s"]:F2}");
         Console.WriteLine($"  calls/s actor_warm_call/cliwrap_per_call = {R("actor_warm_call")["per_s"] / R("cliwrap_per_call")["per_s"]:F0}x, actor_warm_call/umh_call_per_call = {R("actor_warm_call")["per_s"] / R("umh_call_per_call")["per_s"]:F0}x, umh_call/cliwrap = {R("umh_call_per_call")["per_s"] / R("cliwrap_per_call")["per_s"]:F2}");
     }
 
