@@ -68,14 +68,15 @@ public sealed class InlineCompletionTests(ITestOutputHelper output) : HelperSpec
                 var other = clients[(i + 1) % 3];
                 // One continuation in a hundred blocks its thread on another helper's answer.
                 var blocks = random.Next(100) == 0;
+                var asked = round; // a for loop's variable is shared by every closure: read it now
                 calls.Add(client.SendAsync(Call("add", i, round)).ContinueWith(t =>
                 {
                     Interlocked.Increment(ref completions);
                     if (blocks)
                     {
-                        var answer = other.SendAsync(Call("add", round, 1));
+                        var answer = other.SendAsync(Call("add", asked, 1));
                         Assert.True(answer.Wait(Patience), "a continuation blocked on another helper's answer was not relieved");
-                        Assert.Equal(round + 1, answer.Result.GetResult<int>());
+                        Assert.Equal(asked + 1, answer.Result.GetResult<int>());
                     }
                     return t.Result.GetResult<int>();
                 }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
