@@ -49,7 +49,23 @@ public sealed class InlineCompletionTests(ITestOutputHelper output) : HelperSpec
         Assert.Equal("umh-reactor", thread);
         Assert.Equal(4, second);
         Assert.True(UmhActors.Diagnostics.UmhMetrics.ReactorReliefs > reliefsBefore);
+        Assert.True(ObservedReliefs() > reliefsBefore, "umh.reactor.reliefs does not report the relief");
         Assert.Equal(6, (await client.SendAsync(Call("add", 3, 3)).WaitAsync(Patience)).GetResult<int>());
+    }
+
+    // What the umh.reactor.reliefs instrument reports, read as an exporter would.
+    private static long ObservedReliefs()
+    {
+        long observed = -1;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == UmhActors.Diagnostics.UmhMetrics.MeterName && instrument.Name == "umh.reactor.reliefs") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => observed = Math.Max(observed, value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return observed;
     }
 
     [Fact]
