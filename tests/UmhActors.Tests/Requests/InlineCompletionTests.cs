@@ -29,7 +29,10 @@ public sealed class InlineCompletionTests(ITestOutputHelper output) : HelperSpec
             Assert.Equal(Enumerable.Range(1, 64), await Task.WhenAll(calls).WaitAsync(Patience));
         }
         Assert.Equal(20 * 64, threads.Count);
-        Assert.All(threads, name => Assert.Equal("umh-reactor", name));
+        // Not every one: a batch the reactor makes no progress on for 10-20 ms (a preempted vCPU, a
+        // GC) has the rest of its replies taken by a pool worker, by design. Without the option, none.
+        var onReactor = threads.Count(name => name == "umh-reactor");
+        Assert.True(onReactor >= threads.Count * 9 / 10, $"{onReactor} of {threads.Count} continuations ran on the reactor's thread");
     }
 
     [Fact]
