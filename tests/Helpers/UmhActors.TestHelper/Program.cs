@@ -18,6 +18,13 @@ var runtime = TestSandbox.CreateBuilder("testhelper")
     })
     .HandleInline("echo", context => context.Params)
     .HandleInline("pid", _ => Args.Encode(Environment.ProcessId))
+    // Spins for params[0] microseconds: a method with real work, for benchmarks (rtt's RTT_BURN_US).
+    .HandleInline("burn", context =>
+    {
+        var until = Stopwatch.GetTimestamp() + Args.Int(context.Params, 0) * Stopwatch.Frequency / 1_000_000;
+        while (Stopwatch.GetTimestamp() < until) Thread.SpinWait(1);
+        return context.Params;
+    })
     .Handle("add", context => Args.Encode(Args.Int(context.Params, 0) + Args.Int(context.Params, 1)))
     .Handle("sleep", async context =>
     {

@@ -75,6 +75,11 @@ internal sealed class RttSuite : IBenchmarkSuite
             if (options.Minutes is { } profileMinutes)
             {
                 // RTT_WINDOW=N: another window than the suite's, to see what a window's fixed cost is.
+                // RTT_BURN_US=N: the helper's "burn" method (N µs of CPU per request) instead of echo, raw and actor alike:
+                // how the ratio moves once the helper does real work.
+                var burnUs = int.TryParse(Environment.GetEnvironmentVariable("RTT_BURN_US"), out var b) && b > 0 ? b : 0;
+                var (profileMethod, profileParams) = burnUs > 0 ? ("burn", MessagePack.MessagePackSerializer.Serialize(new object[] { burnUs })) : ("echo", payload);
+                var profileRequest = new HelperRequest(profileMethod, profileParams);
                 var profileWindowSize = int.TryParse(Environment.GetEnvironmentVariable("RTT_WINDOW"), out var w) && w > 0 ? w : Window;
                 var until = Stopwatch.GetTimestamp() + (long)(profileMinutes * 60 * Stopwatch.Frequency);
                 var done = 0L;
@@ -92,15 +97,15 @@ internal sealed class RttSuite : IBenchmarkSuite
                 var profileInline = Environment.GetEnvironmentVariable("RTT_INLINE") == "1";
                 var profileTarget = poolSize > 0 ? system.ActorOf(HelperPoolActor.Props("rtt-pool", blob, poolSize, HelperOptions.Default)) : profileInline ? actorInline : actor;
                 var profileClient = new HelperClient(profileTarget);
-                if (poolSize > 0) await profileClient.SendAsync(request);
-                var profileWindow = Enumerable.Repeat(request, profileWindowSize).ToArray();
+                if (poolSize > 0) await profileClient.SendAsync(profileRequest);
+                var profileWindow = Enumerable.Repeat(profileRequest, profileWindowSize).ToArray();
                 // RTT_ALLOCS=1: which types the path allocates (sampled), printed at the end.
                 using var allocations = Environment.GetEnvironmentVariable("RTT_ALLOCS") == "1" ? new AllocationSampleListener() : null;
                 // RTT_SLIDING=1: the window kept full (a request out per answer in) instead of windows one after another.
                 var sliding = Environment.GetEnvironmentVariable("RTT_SLIDING") == "1";
                 if (sliding && profileRawClient is not null)
                 {
-                    for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue("echo", payload);
+                    for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue(profileMethod, profileParams);
                     profileRawClient.Send();
                 }
                 var profileStart = Stopwatch.GetTimestamp();
@@ -115,24 +120,24 @@ internal sealed class RttSuite : IBenchmarkSuite
                     {
                         // Keeps the window full: one request out for each answer in.
                         var answered = profileRawClient.ReadSomeResponses();
-                        for (var j = 0; j < answered; j++) profileRawClient.Queue("echo", payload);
+                        for (var j = 0; j < answered; j++) profileRawClient.Queue(profileMethod, profileParams);
                         profileRawClient.Send();
                         done += answered;
                         continue;
                     }
                     if (sliding)
                     {
-                        done += await SlidingWindowAsync(profileClient, request, profileWindowSize, until);
+                        done += await SlidingWindowAsync(profileClient, profileRequest, profileWindowSize, until);
                         break;
                     }
                     if (profileRawClient is not null)
                     {
-                        for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue("echo", payload);
+                        for (var j = 0; j < profileWindowSize; j++) profileRawClient.Queue(profileMethod, profileParams);
                         profileRawClient.Send();
                         profileRawClient.ReadResponses(profileWindowSize);
                     }
                     else if (profileBatch) await profileClient.SendBatchAsync(profileWindow);
-                    else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => profileClient.SendAsync(request)));
+                    else await Task.WhenAll(Enumerable.Range(0, profileWindowSize).Select(_ => profileClient.SendAsync(profileRequest)));
                     done += profileWindowSize;
                 }
                 Console.WriteLine($"  profile: {(profileRawClient is not null ? "raw_pipelined" : profileBatch ? "actor_batch_pipelined" : poolSize > 0 ? "pool_pipelined" : profileInline ? "actor_inline_pipelined" : "actor_pipelined")} {done / Stopwatch.GetElapsedTime(profileStart).TotalSeconds:F0}/s, " +
