@@ -94,24 +94,33 @@ public sealed class HelperRequestBatchTests(ITestOutputHelper output) : HelperSp
             .WithSupervision(HelperSupervisionPolicy.Default.WithBackoff(HelperBackoff.None).WithIntensity(new RestartIntensity(1_000, TimeSpan.FromMinutes(1))));
         var (helper, _) = await StartHelperAsync(options);
         var client = new HelperClient(helper);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        // The callers run as long as the killer does: at least 4 s and 3 crashes, however slow the machine (up to 15 s).
+        using var stop = new CancellationTokenSource();
 
         // Crashes the current helper again and again (through a request: an admin's SIGKILL would
         // count as Killed, which the policy stops on); each crash restarts it at once.
         var killer = Task.Run(async () =>
         {
             var kills = 0;
-            while (!stop.IsCancellationRequested)
+            var running = System.Diagnostics.Stopwatch.StartNew();
+            try
             {
-                await Task.Delay(150);
-                try
+                while ((running.Elapsed < TimeSpan.FromSeconds(4) || kills < 3) && running.Elapsed < TimeSpan.FromSeconds(15))
                 {
-                    await client.SendAsync(Call("crash"));
+                    await Task.Delay(150);
+                    try
+                    {
+                        await client.SendAsync(Call("crash"));
+                    }
+                    catch (HelperCrashedException)
+                    {
+                        kills++;
+                    }
                 }
-                catch (HelperCrashedException)
-                {
-                    kills++;
-                }
+            }
+            finally
+            {
+                stop.Cancel();
             }
             return kills;
         });
@@ -140,7 +149,7 @@ public sealed class HelperRequestBatchTests(ITestOutputHelper output) : HelperSp
             }
             return (answered, failed);
         })).ToArray();
-        var outcomes = await Task.WhenAll(callers).WaitAsync(Patience + Patience);
+        var outcomes = await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(15) + Patience + Patience);
         var kills = await killer.WaitAsync(Patience);
         Output.WriteLine($"kills {kills}, answered {outcomes.Sum(o => o.answered)}, failed {outcomes.Sum(o => o.failed)}");
         Assert.True(kills >= 3, $"only {kills} kills");
